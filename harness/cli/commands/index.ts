@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+import { registerSim } from './sim-command.js';
+
+/** Sets the process exit code from inside an action. */
+export type SetExitCode = (code: number) => void;
+
+export function registerCommands(program: Command, setExit: SetExitCode): void {
+  registerSim(program, setExit);
+}

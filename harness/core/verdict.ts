@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/**
+ * Verdicts, ordered from best to worst. A run aggregates worst-wins.
+ * ERROR is a harness/cable/setup failure and never a statement about the device.
+ */
+export const VERDICTS = ['PASS', 'NOT_APPLICABLE', 'NOT_RUN', 'INCONCLUSIVE', 'FAIL', 'ERROR'] as const;
+export const VerdictSchema = z.enum(VERDICTS);
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+const rank = (v: Verdict): number => VERDICTS.indexOf(v);
+
+/** Worst-wins aggregation; an empty list is NOT_RUN (nothing was decided). */
+export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
+  let worst: Verdict | undefined;
+  for (const v of verdicts) if (worst === undefined || rank(v) > rank(worst)) worst = v;
+  return worst ?? 'NOT_RUN';
+}
+
+export type VerdictCounts = Record<Verdict, number>;
+
+export function countVerdicts(verdicts: Iterable<Verdict>): VerdictCounts {
+  const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as VerdictCounts;
+  for (const v of verdicts) counts[v]++;
+  return counts;
+}
+
+/** Exit code contract of `hil run`: 0 all PASS/NOT_APPLICABLE, 1 any FAIL/INCONCLUSIVE, 2 any ERROR/NOT_RUN. */
+export function exitCodeFor(verdicts: Iterable<Verdict>): 0 | 1 | 2 {
+  const list = [...verdicts];
+  if (list.some((v) => v === 'ERROR' || v === 'NOT_RUN')) return 2;
+  if (list.some((v) => v === 'FAIL' || v === 'INCONCLUSIVE')) return 1;
+  return 0;
+}

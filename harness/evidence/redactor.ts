@@ -1,0 +1,55 @@
+/**
+ * Replaces secret values (passwords from environment variables) with a marker, in text and in bytes.
+ * Every string that leaves the harness for a file passes through one of these.
+ */
+export const REDACTION_MARKER = '[REDACTED]';
+
+export class Redactor {
+  private readonly secrets: string[] = [];
+
+  constructor(secrets: Iterable<string> = []) {
+    for (const s of secrets) this.add(s);
+  }
+
+  /** Secrets shorter than 3 characters would redact ordinary text; they are still masked in bytes only when exact. */
+  add(secret: string | undefined): void {
+    if (!secret || this.secrets.includes(secret)) return;
+    this.secrets.push(secret);
+    // Longest first so a secret containing another is replaced whole.
+    this.secrets.sort((a, b) => b.length - a.length);
+  }
+
+  get size(): number {
+    return this.secrets.length;
+  }
+
+  text(s: string): string {
+    let out = s;
+    for (const secret of this.secrets) if (secret.length >= 3) out = out.split(secret).join(REDACTION_MARKER);
+    return out;
+  }
+
+  bytes(b: Uint8Array): Buffer {
+    let buf = Buffer.from(b);
+    for (const secret of this.secrets) {
+      if (secret.length < 3) continue;
+      const needle = Buffer.from(secret, 'utf8');
+      let at = buf.indexOf(needle);
+      while (at !== -1) {
+        buf = Buffer.concat([buf.subarray(0, at), Buffer.from(REDACTION_MARKER), buf.subarray(at + needle.length)]);
+        at = buf.indexOf(needle, at + REDACTION_MARKER.length);
+      }
+    }
+    return buf;
+  }
+
+  /** Deep-redact any JSON-like value (used for attrs and attachments). */
+  value<T>(v: T): T {
+    if (typeof v === 'string') return this.text(v) as T;
+    if (Array.isArray(v)) return v.map((x) => this.value(x)) as T;
+    if (v && typeof v === 'object' && !(v instanceof Uint8Array)) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.value(x)])) as T;
+    }
+    return v;
+  }
+}

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import { sha256Hex } from '../evidence/evidence-log.js';
+import { ProfileError } from './profile-error.js';
+import { TargetProfile, type TargetProfileInput } from './target-schema.js';
+
+export interface LoadedTarget {
+  profile: TargetProfile;
+  path: string;
+  /** SHA-256 of the profile text as given (before interpolation), recorded in report.json. */
+  digest: string;
+}
+
+/** `${VAR}` and `${VAR:-default}` in string values, so a lab can set addresses per bench. Secrets use `password: {env: ...}` instead. */
+export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, file: string, path: string[] = []): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, def: string | undefined) => {
+      const v = env[name];
+      if (v !== undefined && v !== '') return v;
+      if (def !== undefined) return def;
+      throw new ProfileError(file, [{ path: path.join('.'), message: `environment variable ${name} is not set and has no default` }]);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, file, [...path, String(i)]));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateEnv(v, env, file, [...path, k])]));
+  }
+  return value;
+}
+
+function zodIssues(err: z.ZodError): { path: string; message: string }[] {
+  return err.issues.map((i) => {
+    const path = i.path.map(String).join('.');
+    let message = i.message;
+    if (i.code === 'unrecognized_keys') message = `unknown field(s) ${i.keys.map((k) => `"${k}"`).join(', ')} (check the spelling)`;
+    return { path, message };
+  });
+}
+
+/** Validate an in-memory profile (TypeScript targets, generated simulator targets). */
+export function parseTarget(input: unknown, source = '<inline>', env: NodeJS.ProcessEnv = process.env): TargetProfile {
+  const interpolated = interpolateEnv(input, env, source);
+  const parsed = TargetProfile.safeParse(interpolated);
+  if (!parsed.success) throw new ProfileError(source, zodIssues(parsed.error));
+  return parsed.data;
+}
+
+/** Load a YAML (or JSON) target profile file. Throws ProfileError naming the file and field. */
+export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedTarget {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ProfileError(file, [{ path: '', message: `cannot read file: ${(e as Error).message}` }]);
+  }
+  let raw: unknown;
+  try {
+    raw = YAML.parse(text, { prettyErrors: true });
+  } catch (e) {
+    throw new ProfileError(file, [{ path: '', message: `not valid YAML: ${(e as Error).message}` }]);
+  }
+  return { profile: parseTarget(raw, file, env), path, digest: sha256Hex(text) };
+}
+
+/** Typed helper for profiles written in TypeScript. */
+export function defineTarget(input: TargetProfileInput): TargetProfile {
+  return parseTarget(input, '<defineTarget>');
+}

@@ -1,0 +1,329 @@
+import { z } from 'zod';
+import { IdentitySchema } from '../core/result-schema.js';
+
+/**
+ * Target profile: everything device-specific. Scenarios read prompts, addresses, ranges and
+ * declared policy from here and never assume the simulator's details.
+ */
+
+const Regex = z.string().min(1).refine((s) => {
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid regular expression');
+
+const TcpUrl = z.string().regex(/^tcp:\/\/[^:/]+:\d+$/, 'expected tcp://host:port');
+
+/** A secret is never written in the profile: it names the environment variable that holds it. */
+export const SecretRef = z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name') }).strict();
+
+export const Account = z
+  .object({
+    username: z.string().min(1),
+    password: SecretRef,
+    role: z.enum(['admin', 'user']),
+  })
+  .strict();
+export type Account = z.infer<typeof Account>;
+
+/** Well-known/vendor default credentials are public knowledge, so they may be written literally. */
+export const DefaultCredential = z.object({ username: z.string(), password: z.string(), source: z.string().optional() }).strict();
+
+export const ConsoleInterface = z
+  .object({
+    /** Serial device path (/dev/ttyUSB0, a pty) or tcp://host:port of a serial device server. */
+    connect: z.string().min(1),
+    baudRate: z.number().int().positive().default(115200),
+    /** Sent after every command line. */
+    lineEnding: z.enum(['\r', '\n', '\r\n']).default('\r'),
+    /** Sent to wake a silent console (some devices print nothing until a key arrives). */
+    wakeup: z.string().default('\r'),
+    prompts: z
+      .object({
+        login: Regex,
+        password: Regex,
+        shell: Regex,
+        /** Optional distinct admin shell prompt. */
+        adminShell: Regex.optional(),
+        failure: Regex,
+        locked: Regex.optional(),
+        /** Printed when an idle session is ended. */
+        idleLogout: Regex.optional(),
+      })
+      .strict(),
+    commands: z
+      .object({
+        /** An authenticated-only command whose success proves a login worked. */
+        status: z.string(),
+        /** Template with {point} and {value}. */
+        setPoint: z.string().optional(),
+        /** Template with {old} and {new}. */
+        changePassword: z.string().optional(),
+        logout: z.string().default('logout'),
+      })
+      .strict(),
+    responses: z
+      .object({
+        /** Output of a successful status command. */
+        statusOk: Regex,
+        /** A command was refused (range, syntax). */
+        rejected: Regex,
+        permissionDenied: Regex.optional(),
+        passwordChanged: Regex.optional(),
+      })
+      .strict(),
+    /** Per-operation deadline for prompt waits. */
+    timeoutMs: z.number().int().positive().default(3000),
+  })
+  .strict();
+export type ConsoleInterface = z.infer<typeof ConsoleInterface>;
+
+export const ModbusInterface = z
+  .object({
+    tcp: TcpUrl.optional(),
+    rtu: z
+      .object({
+        device: z.string(),
+        baudRate: z.number().int().positive().default(19200),
+        parity: z.enum(['none', 'even', 'odd']).default('none'),
+        stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
+        dataBits: z.union([z.literal(7), z.literal(8)]).default(8),
+      })
+      .strict()
+      .optional(),
+    unitId: z.number().int().min(0).max(247).default(1),
+    timeoutMs: z.number().int().positive().default(1000),
+  })
+  .strict()
+  .refine((m) => m.tcp || m.rtu, 'modbus needs tcp or rtu');
+export type ModbusInterface = z.infer<typeof ModbusInterface>;
+
+export const MqttInterface = z
+  .object({
+    url: z.string().regex(/^mqtts?:\/\/[^/]+:\d+$/, 'expected mqtt://host:port or mqtts://host:port'),
+    protocolVersion: z.union([z.literal(3), z.literal(4), z.literal(5)]).default(4),
+    /** TLS: accept the device's self-signed certificate (labs) or pin a CA file. */
+    tls: z.object({ rejectUnauthorized: z.boolean().default(true), caFile: z.string().optional() }).strict().optional(),
+    /** A plaintext URL to probe when `url` is TLS, to check plaintext is really off. */
+    plaintextUrl: z.string().optional(),
+    topics: z
+      .object({
+        telemetry: z.string(),
+        command: z.string(),
+        status: z.string().optional(),
+        alert: z.string().optional(),
+      })
+      .strict(),
+    /** JSON command template; {point} and {value} are substituted (value as JSON). */
+    commandTemplate: z.string().default('{"point":"{point}","value":{value}}'),
+    /** Regex on a status message meaning "command rejected". */
+    rejectedStatus: Regex.default('"ok"\\s*:\\s*false'),
+    timeoutMs: z.number().int().positive().default(3000),
+  })
+  .strict();
+export type MqttInterface = z.infer<typeof MqttInterface>;
+
+export const OpcuaInterface = z
+  .object({
+    endpoint: z.string().regex(/^opc\.tcp:\/\//, 'expected opc.tcp://...'),
+    securityPolicy: z.enum(['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss']).default('Basic256Sha256'),
+    securityMode: z.enum(['None', 'Sign', 'SignAndEncrypt']).default('SignAndEncrypt'),
+    timeoutMs: z.number().int().positive().default(8000),
+  })
+  .strict();
+export type OpcuaInterface = z.infer<typeof OpcuaInterface>;
+
+export const NetworkInterface = z
+  .object({
+    host: z.string().min(1),
+    /** Port range to scan: "1-65535" for a device with its own address; a narrower range on a shared host. */
+    tcpRange: z.string().regex(/^\d+-\d+$/).default('1-65535'),
+    udpPorts: z.array(z.number().int().min(1).max(65535)).default([]),
+    concurrency: z.number().int().min(1).max(4096).default(512),
+    timeoutMs: z.number().int().positive().default(1000),
+  })
+  .strict();
+export type NetworkInterface = z.infer<typeof NetworkInterface>;
+
+export const Reaction = z.enum(['reject', 'clamp', 'accept']);
+export type Reaction = z.infer<typeof Reaction>;
+
+/** A process point and how it appears on each interface. */
+export const Point = z
+  .object({
+    type: z.enum(['number', 'boolean']).default('number'),
+    unit: z.string().optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    writable: z.boolean().default(true),
+    /** Declared reaction to an out-of-range write, per interface (defaults to `default`). */
+    reaction: z
+      .object({
+        default: Reaction.default('reject'),
+        modbus: Reaction.optional(),
+        mqtt: Reaction.optional(),
+        opcua: Reaction.optional(),
+        console: Reaction.optional(),
+      })
+      .strict()
+      .default({ default: 'reject' }),
+    modbus: z
+      .object({
+        table: z.enum(['holding', 'coil', 'input', 'discrete']),
+        address: z.number().int().min(0).max(65535),
+        scale: z.number().positive().default(1),
+        /** Exception codes the device declares for a rejected write. */
+        rejectCodes: z.array(z.number().int()).default([3]),
+      })
+      .strict()
+      .optional(),
+    mqtt: z.object({ name: z.string() }).strict().optional(),
+    opcua: z.object({ nodeId: z.string(), dataType: z.enum(['Double', 'Float', 'Int32', 'UInt16', 'UInt32', 'Boolean']).default('Double') }).strict().optional(),
+    console: z.object({ name: z.string() }).strict().optional(),
+    /** Where the independent monitor observes this point's effective value. */
+    monitor: z.string().optional(),
+  })
+  .strict();
+export type Point = z.infer<typeof Point>;
+
+export const MonitorPoint = z
+  .object({
+    table: z.enum(['holding', 'input', 'coil', 'discrete']).default('input'),
+    address: z.number().int().min(0).max(65535),
+    scale: z.number().positive().default(1),
+  })
+  .strict();
+
+/** The independent channel that sees the field outputs, not the interface under attack. */
+export const MonitorChannel = z
+  .object({
+    modbusTcp: TcpUrl,
+    unitId: z.number().int().min(0).max(247).default(1),
+    timeoutMs: z.number().int().positive().default(500),
+    points: z.record(z.string(), MonitorPoint),
+  })
+  .strict();
+export type MonitorChannel = z.infer<typeof MonitorChannel>;
+
+export const SafeStateRule = z
+  .object({
+    /** Monitor point name and the value it must reach (within tolerance). */
+    point: z.string(),
+    safeValue: z.number(),
+    tolerance: z.number().nonnegative().default(0),
+  })
+  .strict();
+
+export const Policy = z
+  .object({
+    /** How the device handles a vendor default: none exists, must be changed before use, or unique per unit. */
+    defaultCredential: z.enum(['absent', 'must-change', 'unique-per-unit']).default('absent'),
+    passwordPolicy: z
+      .object({
+        minLength: z.number().int().positive(),
+        minClasses: z.number().int().min(1).max(4).default(1),
+        history: z.number().int().nonnegative().default(0),
+      })
+      .strict()
+      .optional(),
+    lockout: z
+      .object({
+        threshold: z.number().int().positive(),
+        durationMs: z.number().int().positive(),
+        scope: z.enum(['account', 'source', 'global']).default('account'),
+        interfaces: z.array(z.enum(['console', 'mqtt', 'opcua'])).default(['console']),
+        resetOnSuccess: z.boolean().default(true),
+        /** Accepted lateness of unlock beyond durationMs. */
+        toleranceMs: z.number().int().nonnegative().default(1000),
+      })
+      .strict()
+      .optional(),
+    idleTimeoutMs: z.number().int().positive().optional(),
+    ports: z
+      .object({
+        tcp: z.array(z.number().int().min(1).max(65535)),
+        udp: z.array(z.number().int().min(1).max(65535)).default([]),
+      })
+      .strict(),
+    anonymous: z.object({ mqtt: z.boolean().default(false), opcua: z.boolean().default(false) }).strict().default({ mqtt: false, opcua: false }),
+    secureChannel: z
+      .object({ mqttTls: z.boolean().default(true), opcuaSecurityNone: z.boolean().default(false) })
+      .strict()
+      .default({ mqttTls: true, opcuaSecurityNone: false }),
+    privilegeSeparation: z.boolean().default(true),
+    /** Console that is declared unused must not give a shell without login. */
+    points: z.record(z.string(), Point).default({}),
+    safeState: z
+      .object({
+        watchdogMs: z.number().int().positive(),
+        reactionMs: z.number().int().positive(),
+        recoveryMs: z.number().int().positive(),
+        outputs: z.array(SafeStateRule).min(1),
+        heartbeat: z
+          .object({ point: z.string(), periodMs: z.number().positive(), jitterToleranceMs: z.number().nonnegative() })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    /** Where security alerts appear. */
+    alerts: z.object({ mqttTopic: z.string().optional() }).strict().optional(),
+  })
+  .strict();
+export type Policy = z.infer<typeof Policy>;
+
+export const Hooks = z
+  .object({
+    powerCycle: z.string().optional(),
+    factoryReset: z.string().optional(),
+    timeoutMs: z.number().int().positive().default(60_000),
+  })
+  .strict();
+
+export const ContainerTarget = z
+  .object({
+    image: z.string(),
+    command: z.array(z.string()).optional(),
+    env: z.record(z.string(), z.string()).default({}),
+    /** Environment variables copied from the harness environment into the container (secrets). */
+    passEnv: z.array(z.string()).default([]),
+    binds: z.array(z.string()).default([]),
+    waitForLog: z.string().optional(),
+    startupTimeoutMs: z.number().int().positive().default(60_000),
+  })
+  .strict();
+
+export const TargetProfile = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore'),
+    identity: IdentitySchema.strict(),
+    interfaces: z
+      .object({
+        console: ConsoleInterface.optional(),
+        modbus: ModbusInterface.optional(),
+        mqtt: MqttInterface.optional(),
+        opcua: OpcuaInterface.optional(),
+        network: NetworkInterface.optional(),
+      })
+      .strict(),
+    credentials: z
+      .object({
+        defaults: z.array(DefaultCredential).default([]),
+        admin: Account.optional(),
+        user: Account.optional(),
+      })
+      .strict(),
+    policy: Policy,
+    monitor: MonitorChannel.optional(),
+    /** State-changing probes (lockout, writes, password change) run only when the lab allows them. */
+    allowStateChanges: z.boolean().default(false),
+    hooks: Hooks.optional(),
+    container: ContainerTarget.optional(),
+  })
+  .strict();
+export type TargetProfile = z.infer<typeof TargetProfile>;
+export type TargetProfileInput = z.input<typeof TargetProfile>;
+export type InterfaceName = 'console' | 'modbusTcp' | 'modbusRtu' | 'mqtt' | 'opcua' | 'network' | 'monitor';

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// The harness's own tests. Scenario runs use harness/runner/scenario-vitest.config.ts instead.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    retry: 0,
+    pool: 'forks',
+    // Two cores: run files two at a time; tests that share a fixed resource say so themselves.
+    maxWorkers: 2,
+    env: { NODEOPCUA_LOG_LEVEL: '3', TESTCONTAINERS_RYUK_DISABLED: 'true' },
+  },
+});
