@@ -25,10 +25,13 @@ export function countVerdicts(verdicts: Iterable<Verdict>): VerdictCounts {
   return counts;
 }
 
-/** Exit code contract of `hil run`: 0 all PASS/NOT_APPLICABLE, 1 any FAIL/INCONCLUSIVE, 2 any ERROR/NOT_RUN. */
+/**
+ * Exit code contract of `hil run`: 0 when every verdict is PASS or NOT_APPLICABLE, 1 when any is
+ * FAIL or INCONCLUSIVE (or NOT_RUN: a measure that was not shown is no clean bill), 2 on any ERROR.
+ */
 export function exitCodeFor(verdicts: Iterable<Verdict>): 0 | 1 | 2 {
   const list = [...verdicts];
-  if (list.some((v) => v === 'ERROR' || v === 'NOT_RUN')) return 2;
-  if (list.some((v) => v === 'FAIL' || v === 'INCONCLUSIVE')) return 1;
+  if (list.some((v) => v === 'ERROR')) return 2;
+  if (list.some((v) => v === 'FAIL' || v === 'INCONCLUSIVE' || v === 'NOT_RUN')) return 1;
   return 0;
 }

@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { loadCatalog } from '../../runner/scenario-catalog.js';
+import type { SetExitCode } from './index.js';
+
+export function registerList(program: Command, _setExit: SetExitCode): void {
+  program
+    .command('list')
+    .description('list the scenarios with their requirement references')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      const catalog = await loadCatalog();
+      const rows = catalog.map(({ def }) => ({
+        id: def.id,
+        title: def.title,
+        interfaces: def.interfaces,
+        changesState: def.changesState,
+        requirements: def.requirements,
+      }));
+      if (opts.json) {
+        process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+        return;
+      }
+      for (const r of rows) {
+        process.stdout.write(`${r.id}  ${r.title}${r.changesState ? '  [changes device state]' : ''}\n`);
+        process.stdout.write(`    interfaces: ${r.interfaces.join(', ')}\n    requirements: ${r.requirements.join(', ')}\n`);
+      }
+    });
+}

@@ -1,0 +1,219 @@
+import { DeadlineError, deadline, sleep } from '../core/deadline.js';
+import { measurement, type Measurement, type MeasurementLimits } from '../core/measurement.js';
+import type { Assertion } from '../core/result-schema.js';
+import type { Verdict } from '../core/verdict.js';
+import type { EvidenceLog } from '../evidence/evidence-log.js';
+import type { ResolvedSecrets } from '../profile/secrets.js';
+import type { InterfaceName, TargetProfile } from '../profile/target-schema.js';
+import type { ScenarioDefinition } from './scenario-definition.js';
+import { targetInterfaces } from './scenario-definition.js';
+
+/** A verdict contribution from one check, optionally for one interface. */
+export interface VerdictEntry {
+  verdict: Verdict;
+  reason: string;
+  iface?: string;
+}
+
+/** Thrown to stop a scenario (or one interface of it) with a given verdict, e.g. a failed positive control. */
+export class VerdictStop extends Error {
+  constructor(
+    readonly verdict: Verdict,
+    readonly reason: string,
+    readonly iface?: string,
+  ) {
+    super(reason);
+    this.name = 'VerdictStop';
+  }
+}
+
+interface Closeable {
+  close(): Promise<void> | void;
+}
+
+/**
+ * Everything a scenario gets: the target, its resolved secrets, the evidence log, a signal that
+ * fires when the scenario's time budget runs out, and the recorders for measurements, assertions
+ * and verdicts. Teardown registered with `defer` always runs, in reverse order.
+ */
+export class ScenarioContext {
+  readonly measurements: Measurement[] = [];
+  readonly assertions: Assertion[] = [];
+  readonly verdicts: VerdictEntry[] = [];
+  private readonly deferred: { name: string; fn: () => Promise<void> | void }[] = [];
+  private readonly tracked: Closeable[] = [];
+
+  constructor(
+    readonly def: ScenarioDefinition,
+    readonly target: TargetProfile,
+    readonly secrets: ResolvedSecrets,
+    readonly evidence: EvidenceLog,
+    /** Aborts when the scenario's budget is exhausted or the run is cancelled. */
+    readonly signal: AbortSignal,
+  ) {}
+
+  /** What channels need: where to log, and when to give up. */
+  get channelCtx(): { evidence: EvidenceLog; signal: AbortSignal } {
+    return { evidence: this.evidence, signal: this.signal };
+  }
+
+  has(iface: InterfaceName): boolean {
+    return targetInterfaces(this.target).has(iface);
+  }
+
+  /** A deadline for one device operation that also ends with the scenario. */
+  deadline(ms: number): AbortSignal {
+    return deadline(ms, this.signal);
+  }
+
+  sleep(ms: number): Promise<void> {
+    return sleep(ms, this.signal);
+  }
+
+  log(text: string, attrs?: Record<string, unknown>): void {
+    this.evidence.event('harness', text, attrs);
+  }
+
+  measure(name: string, value: Measurement['value'], opts: { unit?: string; limits?: MeasurementLimits; iface?: string } = {}): Measurement {
+    const m = measurement(name, value, opts);
+    this.measurements.push(m);
+    this.evidence.append({ channel: 'harness', dir: 'event', text: `measurement ${name}=${JSON.stringify(value)}${opts.unit ?? ''}`, attrs: { measurement: m } });
+    return m;
+  }
+
+  /**
+   * Record an expectation. When it does not hold, the scenario gets `onFail` (FAIL by default)
+   * with `reason`, which should name the weakness ("admin/admin accepted on console").
+   */
+  check(
+    name: string,
+    c: { expected: unknown; actual: unknown; passed: boolean; iface?: string; reason: string; onFail?: Verdict },
+  ): boolean {
+    const a: Assertion = {
+      name,
+      expected: c.expected,
+      actual: c.actual,
+      passed: c.passed,
+      ...(c.iface ? { iface: c.iface } : {}),
+      evidence: [this.evidence.nextSeq],
+    };
+    this.assertions.push(a);
+    this.evidence.append({ channel: 'harness', dir: 'event', text: `check ${name}: ${c.passed ? 'ok' : 'NOT MET'}`, attrs: { assertion: a } });
+    if (!c.passed) this.record(c.onFail ?? 'FAIL', c.reason, c.iface);
+    return c.passed;
+  }
+
+  /** A positive control must succeed before a negative probe means anything; if not, stop with INCONCLUSIVE (or ERROR). */
+  control(name: string, c: { passed: boolean; actual: unknown; iface?: string; reason: string; onFail?: 'INCONCLUSIVE' | 'ERROR' }): void {
+    this.check(`control: ${name}`, { expected: 'positive control succeeds', actual: c.actual, passed: c.passed, iface: c.iface, reason: c.reason, onFail: c.onFail ?? 'INCONCLUSIVE' });
+    if (!c.passed) throw new VerdictStop(c.onFail ?? 'INCONCLUSIVE', c.reason, c.iface);
+  }
+
+  record(verdict: Verdict, reason: string, iface?: string): void {
+    this.verdicts.push({ verdict, reason, ...(iface ? { iface } : {}) });
+    this.evidence.append({ channel: 'harness', dir: 'event', text: `${verdict}${iface ? ` [${iface}]` : ''}: ${reason}`, attrs: { verdict, iface } });
+  }
+
+  pass(reason: string, iface?: string): void {
+    this.record('PASS', reason, iface);
+  }
+
+  fail(reason: string, iface?: string): void {
+    this.record('FAIL', reason, iface);
+  }
+
+  inconclusive(reason: string, iface?: string): void {
+    this.record('INCONCLUSIVE', reason, iface);
+  }
+
+  notApplicable(reason: string, iface?: string): void {
+    this.record('NOT_APPLICABLE', reason, iface);
+  }
+
+  /** Register teardown (restore a value, wait out a lock). Runs whatever happened, newest first. */
+  defer(name: string, fn: () => Promise<void> | void): void {
+    this.deferred.push({ name, fn });
+  }
+
+  /** Close this channel (or anything closeable) when the scenario ends. */
+  track<T extends Closeable>(c: T): T {
+    this.tracked.push(c);
+    return c;
+  }
+
+  /**
+   * Run `fn` once per interface the target has; an exception on one interface becomes that
+   * interface's ERROR (or the VerdictStop's verdict) without stopping the others.
+   */
+  async forEachInterface<I extends InterfaceName>(ifaces: I[], fn: (iface: I) => Promise<void>): Promise<I[]> {
+    const present = ifaces.filter((i) => this.has(i));
+    for (const iface of present) {
+      if (this.signal.aborted) break;
+      try {
+        this.log(`interface ${iface}: start`);
+        await fn(iface);
+      } catch (e) {
+        if (this.signal.aborted) throw e;
+        this.recordException(e, iface);
+      }
+    }
+    return present;
+  }
+
+  /** Map an exception to a verdict entry: VerdictStop keeps its verdict, anything else is a harness/setup ERROR. */
+  recordException(e: unknown, iface?: string): void {
+    if (e instanceof VerdictStop) {
+      // control() already recorded it
+      if (!this.verdicts.some((v) => v.reason === e.reason && v.iface === (e.iface ?? iface))) this.record(e.verdict, e.reason, e.iface ?? iface);
+      return;
+    }
+    const err = e as Error;
+    const what = err instanceof DeadlineError ? `device did not answer in time (${err.message})` : `${err?.name ?? 'Error'}: ${err?.message ?? String(e)}`;
+    this.record('ERROR', what, iface);
+  }
+
+  /** Teardown: deferred actions (LIFO) then tracked channels; each bounded so teardown itself cannot hang. */
+  async teardown(perStepMs = 15_000): Promise<void> {
+    const bounded = async (name: string, fn: () => Promise<void> | void) => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          Promise.resolve().then(fn),
+          new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new DeadlineError(`teardown ${name}`, perStepMs)), perStepMs))),
+        ]);
+      } catch (e) {
+        this.record('ERROR', `teardown "${name}" failed: ${(e as Error).message}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    while (this.deferred.length) {
+      const d = this.deferred.pop()!;
+      this.log(`teardown: ${d.name}`);
+      await bounded(d.name, d.fn);
+    }
+    while (this.tracked.length) {
+      const c = this.tracked.pop()!;
+      await bounded('close channel', () => c.close());
+    }
+  }
+}
+
+/** Combine the entries of one scenario: NOT_APPLICABLE parts don't dilute a decision made elsewhere. */
+export function scenarioVerdict(entries: VerdictEntry[]): { verdict: Verdict; reason: string; perInterface: Record<string, Verdict> } {
+  const decided = entries.filter((e) => e.verdict !== 'NOT_APPLICABLE');
+  const pool = decided.length ? decided : entries;
+  const order: Verdict[] = ['PASS', 'NOT_APPLICABLE', 'NOT_RUN', 'INCONCLUSIVE', 'FAIL', 'ERROR'];
+  let verdict: Verdict = 'INCONCLUSIVE';
+  if (pool.length) verdict = pool.reduce<Verdict>((w, e) => (order.indexOf(e.verdict) > order.indexOf(w) ? e.verdict : w), pool[0]!.verdict);
+  const reasons = pool.length === 0 ? ['the scenario recorded no decision'] : [...new Set(pool.filter((e) => e.verdict === verdict).map((e) => (e.iface ? `[${e.iface}] ${e.reason}` : e.reason)))];
+  const perInterface: Record<string, Verdict> = {};
+  for (const e of entries) {
+    if (!e.iface) continue;
+    const cur = perInterface[e.iface];
+    if (!cur || order.indexOf(e.verdict) > order.indexOf(cur)) perInterface[e.iface] = e.verdict;
+  }
+  // NOT_APPLICABLE per interface loses to a real decision on that interface
+  for (const e of entries) if (e.iface && e.verdict !== 'NOT_APPLICABLE' && perInterface[e.iface] === 'NOT_APPLICABLE') perInterface[e.iface] = e.verdict;
+  return { verdict, reason: reasons.join('; '), perInterface };
+}

@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import ScenarioSequencer from './scenario-sequencer.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Vitest config for `hil run`: one device, so scenario files run one after another in a single
+ * worker; no retries (a retry could hide a device failure).
+ */
+export default defineConfig({
+  root,
+  test: {
+    include: ['scenarios/**/*.scenario.ts'],
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+    isolate: false,
+    retry: 0,
+    testTimeout: 600_000,
+    hookTimeout: 60_000,
+    passWithNoTests: false,
+    reporters: [fileURLToPath(new URL('./progress-reporter.ts', import.meta.url))],
+    sequence: { sequencer: ScenarioSequencer },
+    env: { NODEOPCUA_LOG_LEVEL: '3' },
+  },
+});

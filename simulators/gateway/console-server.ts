@@ -1,0 +1,53 @@
+// Serves the login shell on the sim end of a socat pty pair and on a raw TCP port (like a
+// serial device server), one session per TCP connection and one for the serial line.
+import { SerialPort } from 'serialport';
+import { ConsoleSession, type ShellDeps } from './console-shell.ts';
+import { listen, trackedServer } from './net-listen.ts';
+
+export interface ConsoleServer { tcpPort: number; serialSession: ConsoleSession; close(): Promise<void> }
+
+export function openSimSerial(path: string, baudRate = 115200): Promise<SerialPort> {
+  const port = new SerialPort({ path, baudRate, autoOpen: false });
+  port.on('error', () => { /* socat gone or harness side reset; stop() cleans up */ });
+  return new Promise((resolve, reject) => port.open((e) => (e ? reject(e) : resolve(port))));
+}
+
+export function closeSerial(port: SerialPort): Promise<void> {
+  return new Promise((resolve) => {
+    if (!port.isOpen) return resolve();
+    port.close(() => resolve());
+  });
+}
+
+export async function startConsoleServer(deps: ShellDeps, simSidePty: string, host: string, tcpPort: number): Promise<ConsoleServer> {
+  const serial = await openSimSerial(simSidePty);
+  const serialSession = new ConsoleSession(deps, 'console', (t) => { if (serial.isOpen) serial.write(t, 'latin1'); });
+  serial.on('data', (d: Buffer) => serialSession.input(d));
+  serialSession.start();
+
+  const sessions = new Set<ConsoleSession>();
+  const server = trackedServer((sock) => {
+    const s = new ConsoleSession(deps, 'console-tcp', (t) => { if (sock.writable) sock.write(t, 'latin1'); });
+    sessions.add(s);
+    sock.on('data', (d) => s.input(d));
+    sock.once('close', () => { s.dispose(); sessions.delete(s); });
+    s.start();
+  });
+  let port: number;
+  try {
+    port = await listen(server, host, tcpPort);
+  } catch (e) {
+    serialSession.dispose();
+    await closeSerial(serial);
+    throw e;
+  }
+  return {
+    tcpPort: port,
+    serialSession,
+    async close() {
+      serialSession.dispose();
+      for (const s of sessions) s.dispose();
+      await Promise.all([server.destroyAll(), closeSerial(serial)]);
+    },
+  };
+}
