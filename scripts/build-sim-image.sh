@@ -2,9 +2,9 @@
 # Builds the simulated gateway as a local container image (default local/hil-gw-sim:dev) from
 # files on this machine only: nothing is pulled, no registry is needed.
 #
-# The image is FROM-scratch-like: the node binary, socat (the simulator makes its console and
-# Modbus RTU ptys with it), the shared libraries `ldd` lists for both, the dynamic loader and a
-# minimal /etc. The project directory (sources + node_modules) is NOT in the image: the target
+# The image is FROM-scratch-like: the node binary, the programs the simulator runs (socat makes
+# its console and Modbus RTU ptys, openssl its throw-away MQTT TLS certificate), the shared
+# libraries `ldd` lists for them, the dynamic loader and a minimal /etc. The project directory (sources + node_modules) is NOT in the image: the target
 # profile bind-mounts it read-only at /app, which keeps the image small and always current.
 #
 # It is assembled as a root filesystem tarball and loaded with `docker import` (no Dockerfile
@@ -35,12 +35,16 @@ if ((if_missing)) && "$DOCKER" image inspect "$TAG" >/dev/null 2>&1; then
 fi
 
 NODE=$(readlink -f "$(command -v node)")
-SOCAT=$(command -v socat || true)
-if [[ -z $SOCAT ]]; then
-  echo "build-sim-image: socat not found (the simulator needs it for ptys); run scripts/setup-system.sh" >&2
-  exit 1
-fi
-SOCAT=$(readlink -f "$SOCAT")
+# Programs the simulator spawns (Debian packages socat and openssl).
+HELPERS=()
+for p in socat openssl; do
+  path=$(command -v "$p" || true)
+  if [[ -z $path ]]; then
+    echo "build-sim-image: $p not found (the simulator needs it); run scripts/setup-system.sh" >&2
+    exit 1
+  fi
+  HELPERS+=("$(readlink -f "$path")")
+done
 
 ROOT=$(mktemp -d /tmp/hil-sim-rootfs.XXXXXX)
 trap 'rm -rf "$ROOT"' EXIT
@@ -55,7 +59,13 @@ copy_with_libs() { # $1: executable; copies it to /usr/bin and its libraries to 
   done
 }
 copy_with_libs "$NODE"
-copy_with_libs "$SOCAT"
+for h in "${HELPERS[@]}"; do copy_with_libs "$h"; done
+# openssl reads its config from /usr/lib/ssl/openssl.cnf (-> /etc/ssl/openssl.cnf on Debian).
+if [[ -e /etc/ssl/openssl.cnf ]]; then
+  install -D -m 0644 /etc/ssl/openssl.cnf "$ROOT/etc/ssl/openssl.cnf"
+  mkdir -p "$ROOT/usr/lib/ssl"
+  ln -s /etc/ssl/openssl.cnf "$ROOT/usr/lib/ssl/openssl.cnf"
+fi
 
 mkdir -p "$ROOT/etc" "$ROOT/tmp" "$ROOT/app" "$ROOT/proc" "$ROOT/dev" "$ROOT/sys"
 chmod 1777 "$ROOT/tmp"
@@ -73,6 +83,6 @@ tar -C "$ROOT" --numeric-owner --owner=0 --group=0 -c . | "$DOCKER" import \
   --change 'ENV HOME=/tmp PATH=/usr/bin' \
   --change 'LABEL org.hil.image=true' \
   --change "LABEL org.hil.node-version=$NODE_VERSION" \
-  --message "hil simulated gateway (node $NODE_VERSION + socat), project bind-mounted at /app" \
+  --message "hil simulated gateway (node $NODE_VERSION + socat + openssl), project bind-mounted at /app" \
   - "$TAG" >/dev/null
 echo "build-sim-image: built $TAG ($("$DOCKER" image inspect -f '{{.Size}}' "$TAG" | awk '{printf "%.0f MB", $1/1e6}'))"

@@ -10,9 +10,10 @@
 #   docker.io        Docker engine for container targets (started by scripts/docker-up.sh)
 #   python3-pymodbus independent Modbus implementation for cross-checks
 #   iproute2         `ip netns` / veth for the full-range port scan in a namespace
+#   openssl          the simulator's throw-away TLS certificates (also copied into the sim image)
 set -euo pipefail
 
-PACKAGES=(socat mosquitto mosquitto-clients nmap tshark chromium fonts-liberation docker.io python3-pymodbus iproute2)
+PACKAGES=(socat mosquitto mosquitto-clients nmap tshark chromium fonts-liberation docker.io python3-pymodbus iproute2 openssl)
 
 if [[ "$(uname -s)" != Linux ]] || ! command -v dpkg-query >/dev/null 2>&1; then
   echo "setup-system: needs a Debian/Ubuntu system with apt (found $(uname -s))" >&2

@@ -197,11 +197,11 @@ export class ByteTransport {
    * Write bytes in ONE write call and ONE evidence record (so a secret inside is redacted whole).
    * Resolves when the bytes are handed to the kernel; on deadline the stream is destroyed.
    */
-  async write(bytes: Uint8Array | string, opts: OpOptions & { text?: string } = {}): Promise<void> {
+  async write(bytes: Uint8Array | string, opts: OpOptions & { text?: string; silent?: boolean } = {}): Promise<void> {
     const buf = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes);
     if (this.isClosed) throw new ChannelError('closed', `${this.opts.channel}: write on a closed ${this.kind} stream (${this.endpoints.remote})`);
     this.flushRx();
-    this.logTx(buf, opts.text);
+    if (!opts.silent) this.logTx(buf, opts.text);
     const signal = opSignal(this.ctx, opts, WRITE_TIMEOUT_MS);
     const done = new Promise<void>((resolve, reject) => {
       if (this.socket) this.socket.write(buf, (err) => (err ? reject(err) : resolve()));

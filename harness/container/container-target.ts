@@ -133,10 +133,10 @@ export async function startContainerTarget(spec: ContainerTargetSpec, opts: Star
   }
 
   const environment: Record<string, string> = { ...spec.env };
+  // Like `docker run -e NAME`: copied when set in the harness environment, left out when not.
   for (const name of spec.passEnv) {
     const v = env[name];
-    if (v === undefined) throw new ContainerTargetError(`container.passEnv names ${name}, but it is not set in the harness environment`);
-    environment[name] = v;
+    if (v !== undefined) environment[name] = v;
   }
 
   const binds = spec.binds.map((b) => parseBind(b, baseDir));

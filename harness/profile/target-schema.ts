@@ -1,19 +1,13 @@
 import { z } from 'zod';
 import { IdentitySchema } from '../core/result-schema.js';
+import { isValidPattern } from './pattern.js';
 
 /**
  * Target profile: everything device-specific. Scenarios read prompts, addresses, ranges and
  * declared policy from here and never assume the simulator's details.
  */
 
-const Regex = z.string().min(1).refine((s) => {
-  try {
-    new RegExp(s);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be a valid regular expression');
+const Regex = z.string().min(1).refine(isValidPattern, 'must be a valid regular expression (optionally starting with (?i) or (?m))');
 
 const TcpUrl = z.string().regex(/^tcp:\/\/[^:/]+:\d+$/, 'expected tcp://host:port');
 

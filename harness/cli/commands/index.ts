@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDemo } from './demo-command.js';
 import { registerList } from './list-command.js';
 import { registerRun } from './run-command.js';
 import { registerSim } from './sim-command.js';
@@ -10,4 +11,5 @@ export function registerCommands(program: Command, setExit: SetExitCode): void {
   registerSim(program, setExit);
   registerRun(program, setExit);
   registerList(program, setExit);
+  registerDemo(program, setExit);
 }

@@ -1,0 +1,139 @@
+import { isRefusal, type AuthAttempt, type AuthSurface } from './auth-surface.js';
+
+/** Declared lockout policy, in the terms the walk needs. */
+export interface LockoutPolicy {
+  threshold: number;
+  durationMs: number;
+  toleranceMs: number;
+  resetOnSuccess: boolean;
+}
+
+export interface LockoutStep {
+  label: string;
+  password: 'good' | 'bad';
+  outcome: AuthAttempt['outcome'];
+  detail: string;
+  atMs: number;
+}
+
+export interface LockoutWalkResult {
+  steps: LockoutStep[];
+  /** Good login works at the start. */
+  controlOk: boolean;
+  /** Good login still works after N-1 failures (twice, when the counter resets on success). */
+  belowThresholdOk: boolean;
+  /** Good login refused after N failures. */
+  lockedAtThreshold: boolean;
+  /** Still refused just before the declared duration ends. */
+  stillLockedBeforeEnd?: boolean;
+  /** Time from the N-th failure to the first accepted login, or undefined if never within the window. */
+  measuredLockMs?: number;
+  /** Failures after which the good credential was first refused (measured threshold), when determinable. */
+  measuredThreshold?: number;
+  /** An attempt gave no decision (timeout, garbage): the walk can't conclude. */
+  undecided?: string;
+}
+
+export interface WalkIo {
+  surface: AuthSurface;
+  username: string;
+  good: string;
+  bad: string;
+  signal: AbortSignal;
+  sleep: (ms: number) => Promise<void>;
+  /** Called per attempt, for evidence. */
+  onStep?: (s: LockoutStep) => void;
+}
+
+/**
+ * OWASP WSTG-ATHN-03 boundary walk against one auth surface: control, N-1 failures then good
+ * (must work), N failures then good (must be refused), good just before T (refused), then good
+ * until accepted (measures the actual lock duration). Waits follow the declared durations.
+ */
+export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<LockoutWalkResult> {
+  const t0 = performance.now();
+  const steps: LockoutStep[] = [];
+  const res: LockoutWalkResult = { steps, controlOk: false, belowThresholdOk: false, lockedAtThreshold: false };
+  const tryOnce = async (label: string, which: 'good' | 'bad') => {
+    const a = await io.surface.attempt(io.username, which === 'good' ? io.good : io.bad, io.signal);
+    const s: LockoutStep = { label, password: which, outcome: a.outcome, detail: a.detail, atMs: Math.round(performance.now() - t0) };
+    steps.push(s);
+    io.onStep?.(s);
+    if (a.outcome === 'error') res.undecided ??= `${label}: ${a.detail}`;
+    return a;
+  };
+  const failures = async (n: number, label: string) => {
+    for (let i = 1; i <= n; i++) await tryOnce(`${label} bad #${i}`, 'bad');
+  };
+
+  // 0. positive control
+  res.controlOk = (await tryOnce('control', 'good')).outcome === 'accepted';
+  if (!res.controlOk || res.undecided) return res;
+
+  // 1. below threshold (twice when the counter resets on success)
+  const n = policy.threshold;
+  let below = true;
+  for (let round = 1; round <= (policy.resetOnSuccess ? 2 : 1); round++) {
+    await failures(n - 1, `round ${round}`);
+    const g = await tryOnce(`round ${round} good after ${n - 1} failures`, 'good');
+    if (g.outcome !== 'accepted') {
+      below = false;
+      res.measuredThreshold = n - 1;
+      break;
+    }
+  }
+  res.belowThresholdOk = below;
+  if (res.undecided) return res;
+  if (!below) {
+    // Locked early: wait out the declared lock (plus tolerance) so later steps start clean.
+    await io.sleep(policy.durationMs + policy.toleranceMs);
+    return res;
+  }
+
+  // 2. at threshold
+  await failures(n, 'threshold');
+  const lockStart = performance.now();
+  const atN = await tryOnce(`good after ${n} failures`, 'good');
+  res.lockedAtThreshold = isRefusal(atN.outcome) || atN.outcome === 'restricted';
+  if (res.undecided) return res;
+  if (!res.lockedAtThreshold) {
+    // No lock at N: find whether it locks later (measured threshold), bounded by 3N extra failures.
+    for (let extra = 1; extra <= 3 * n; extra++) {
+      await tryOnce(`extra bad #${extra}`, 'bad');
+      const g = await tryOnce(`good after ${n + extra} failures`, 'good');
+      if (isRefusal(g.outcome)) {
+        res.measuredThreshold = n + extra;
+        await io.sleep(policy.durationMs + policy.toleranceMs);
+        break;
+      }
+    }
+    return res;
+  }
+  res.measuredThreshold = n;
+
+  // 3. duration: one probe shortly before T, then poll from T until T + tolerance.
+  const delta = Math.min(policy.toleranceMs, Math.max(200, policy.durationMs / 4));
+  const sinceLock = () => performance.now() - lockStart;
+  const beforeEnd = policy.durationMs - delta;
+  if (beforeEnd > sinceLock()) {
+    await io.sleep(beforeEnd - sinceLock());
+    const early = await tryOnce('good just before declared lock end', 'good');
+    res.stillLockedBeforeEnd = isRefusal(early.outcome);
+    if (early.outcome === 'accepted') {
+      res.measuredLockMs = Math.round(sinceLock());
+      return res;
+    }
+  }
+  if (policy.durationMs > sinceLock()) await io.sleep(policy.durationMs - sinceLock());
+  const pollEvery = Math.max(100, Math.min(500, policy.toleranceMs / 4));
+  while (sinceLock() <= policy.durationMs + policy.toleranceMs + 5 * pollEvery) {
+    const g = await tryOnce('good after declared lock end', 'good');
+    if (g.outcome === 'accepted') {
+      res.measuredLockMs = Math.round(sinceLock());
+      break;
+    }
+    if (g.outcome === 'error') break;
+    await io.sleep(pollEvery);
+  }
+  return res;
+}

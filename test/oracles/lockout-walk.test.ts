@@ -1,0 +1,67 @@
+import { describe, expect, test } from 'vitest';
+import type { AuthAttempt, AuthSurface } from '../../harness/oracles/auth-surface.js';
+import { lockoutWalk, type LockoutPolicy } from '../../harness/oracles/lockout-walk.js';
+
+/** A model device for the walk's own logic: locks after `threshold` failures for `lockMs` (or never). */
+function modelDevice(threshold: number | undefined, lockMs: number, now: () => number): AuthSurface {
+  let failures = 0;
+  let lockedUntil = 0;
+  return {
+    iface: 'console',
+    async attempt(_u, password): Promise<AuthAttempt> {
+      if (now() < lockedUntil) return { outcome: 'locked', detail: 'locked', durationMs: 0 };
+      if (password !== 'good') {
+        failures++;
+        if (threshold !== undefined && failures >= threshold) {
+          lockedUntil = now() + lockMs;
+          failures = 0;
+        }
+        return { outcome: 'refused', detail: 'Login incorrect', durationMs: 0 };
+      }
+      failures = 0;
+      return { outcome: 'accepted', detail: 'shell', durationMs: 0 };
+    },
+  };
+}
+
+const policy: LockoutPolicy = { threshold: 3, durationMs: 400, toleranceMs: 200, resetOnSuccess: true };
+const io = (surface: AuthSurface) => ({
+  surface,
+  username: 'u',
+  good: 'good',
+  bad: 'bad',
+  signal: new AbortController().signal,
+  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+});
+
+describe('lockout boundary walk', () => {
+  test('a device that locks exactly at N for T passes every step and the duration is measured', async () => {
+    const r = await lockoutWalk(policy, io(modelDevice(3, 400, () => performance.now())));
+    expect(r.controlOk).toBe(true);
+    expect(r.belowThresholdOk).toBe(true);
+    expect(r.lockedAtThreshold).toBe(true);
+    expect(r.stillLockedBeforeEnd).toBe(true);
+    expect(r.measuredThreshold).toBe(3);
+    expect(r.measuredLockMs).toBeGreaterThanOrEqual(400);
+    expect(r.measuredLockMs).toBeLessThanOrEqual(400 + 200 + 600);
+  });
+
+  test('a device without lockout is caught: good login works after N failures', async () => {
+    const r = await lockoutWalk(policy, io(modelDevice(undefined, 0, () => performance.now())));
+    expect(r.lockedAtThreshold).toBe(false);
+    expect(r.measuredThreshold).toBeUndefined();
+  });
+
+  test('a device that locks too early fails the below-threshold step', async () => {
+    const r = await lockoutWalk({ ...policy, durationMs: 100, toleranceMs: 50 }, io(modelDevice(2, 100, () => performance.now())));
+    expect(r.belowThresholdOk).toBe(false);
+    expect(r.measuredThreshold).toBe(2);
+  });
+
+  test('a device whose lock is much shorter than declared is measured short', async () => {
+    const r = await lockoutWalk({ ...policy, durationMs: 1000, toleranceMs: 200 }, io(modelDevice(3, 100, () => performance.now())));
+    expect(r.lockedAtThreshold).toBe(true);
+    expect(r.stillLockedBeforeEnd).toBe(false);
+    expect(r.measuredLockMs).toBeLessThan(1000);
+  });
+});
