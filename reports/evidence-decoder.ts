@@ -27,7 +27,13 @@ export function decodeEvidence(records: EvidenceRecord[]): Map<number, DecodedRe
     const key = `${streamKey(r)}|${r.dir}`;
     const conn = streamKey(r);
     const isRequest = r.dir === 'tx';
-    const buf = Buffer.concat([pending.get(key) ?? Buffer.alloc(0), bytes]);
+    const stale = pending.get(key) ?? Buffer.alloc(0);
+    // Resync at record boundaries: if this record alone is whole frames, a leftover is a frame
+    // that never completed (redaction shortens secrets inside frames); show it as such.
+    const alone = protocol === 'mqtt' ? splitMqtt(bytes) : protocol === 'modbus' ? splitMbap(bytes) : undefined;
+    const resync = stale.length > 0 && alone !== undefined && alone.rest.length === 0 && ('packets' in alone ? alone.packets.length : alone.frames.length) > 0;
+    const lost = resync ? [`(incomplete ${protocol} frame of ${stale.length} bytes before this record: cut off or redacted)`] : [];
+    const buf = resync ? bytes : Buffer.concat([stale, bytes]);
     if (protocol === 'modbus') {
       if (r.endpoints?.proto === 'serial') {
         out.set(r.seq, { protocol, lines: [decodeRtu(bytes, isRequest)] });
@@ -35,13 +41,13 @@ export function decodeEvidence(records: EvidenceRecord[]): Map<number, DecodedRe
       }
       const { frames, rest } = splitMbap(buf);
       pending.set(key, rest);
-      out.set(r.seq, { protocol, lines: frames.map((f) => decodeMbap(f, isRequest)) });
+      out.set(r.seq, { protocol, lines: [...lost, ...frames.map((f) => decodeMbap(f, isRequest))] });
     } else if (protocol === 'mqtt') {
       const { packets, rest } = splitMqtt(buf);
       pending.set(key, rest);
       const decoded = packets.map((p) => decodeMqtt(p, mqttLevel.get(conn) ?? 4));
       for (const d of decoded) if (d.level) mqttLevel.set(conn, d.level);
-      out.set(r.seq, { protocol, lines: decoded.map((d) => d.text), mqttTypes: decoded.map((d) => d.type) });
+      out.set(r.seq, { protocol, lines: [...lost, ...decoded.map((d) => d.text)], mqttTypes: decoded.map((d) => d.type) });
     } else if (protocol === 'opcua') {
       const line = decodeOpcuaChunk(bytes);
       out.set(r.seq, { protocol, lines: line ? [line] : [] });

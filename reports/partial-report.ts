@@ -13,13 +13,26 @@ import { evidencePointer, summarize } from './report-summary.js';
  */
 export const NOT_FINISHED_REASON = 'run ended before the scenario finished';
 
-const RunStart = z.object({
+const TargetInfo = z.object({ name: z.string(), identity: IdentitySchema.partial().optional(), profilePath: z.string().optional(), profileDigest: z.string().optional() });
+
+/** Start record: either nested ({run, target, plan}) or the runner's flat form ({target: name, identity, profileDigest, scenarios, shard}). */
+const RunStartInput = z.object({
   run: ReportSchema.shape.run.partial().optional(),
-  target: z
-    .object({ name: z.string(), identity: IdentitySchema.partial().optional(), profilePath: z.string().optional(), profileDigest: z.string().optional() })
-    .optional(),
+  target: z.union([TargetInfo, z.string()]).optional(),
+  identity: IdentitySchema.partial().optional(),
+  profileDigest: z.string().optional(),
   plan: z.array(z.string()).optional(),
+  scenarios: z.array(z.string()).optional(),
+  shard: z.string().optional(),
 });
+const RunStart = RunStartInput.transform((a) => ({
+  run: a.run ?? (a.shard ? { shard: a.shard } : undefined),
+  target:
+    typeof a.target === 'string'
+      ? { name: a.target, ...(a.identity ? { identity: a.identity } : {}), ...(a.profileDigest ? { profileDigest: a.profileDigest } : {}) }
+      : a.target,
+  plan: a.plan ?? a.scenarios,
+}));
 
 const ScenarioInfo = z.object({
   title: z.string().optional(),
@@ -36,8 +49,10 @@ interface Seen {
   result?: ScenarioResult;
 }
 
-function scan(records: EvidenceRecord[]): { start: z.infer<typeof RunStart>; seen: Map<string, Seen> } {
-  let start: z.infer<typeof RunStart> = {};
+type Start = z.infer<typeof RunStart>;
+
+function scan(records: EvidenceRecord[]): { start: Start; seen: Map<string, Seen> } {
+  let start: Start = { run: undefined, target: undefined, plan: undefined };
   const seen = new Map<string, Seen>();
   for (const r of records) {
     const a = r.attrs ?? {};
@@ -49,8 +64,11 @@ function scan(records: EvidenceRecord[]): { start: z.infer<typeof RunStart>; see
     let s = seen.get(r.scenario);
     if (!s) seen.set(r.scenario, (s = { id: r.scenario, first: r, last: r, info: {} }));
     s.last = r;
-    const info = ScenarioInfo.safeParse(a.scenarioInfo);
+    const info = ScenarioInfo.safeParse(a.scenarioInfo ?? (Array.isArray(a.requirements) ? { requirements: a.requirements } : undefined));
     if (info.success) s.info = { ...s.info, ...info.data };
+    // The runner's start record: "scenario <id> start: <title>".
+    const title = r.text && new RegExp(`^scenario ${r.scenario.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} start: (.+)$`).exec(r.text);
+    if (title && !s.info.title) s.info.title = title[1];
     if (r.dir === 'verdict') {
       const res = ScenarioResultSchema.safeParse(a.result);
       if (res.success) s.result = res.data;

@@ -16,7 +16,7 @@ const DIR_COLOURS: Record<EvidenceRecord['dir'], string> = {
 const WIDTH = 1200;
 const LABEL_W = 130;
 const LANE_H = 26;
-const TOP = 34;
+const TOP = 48;
 const MAX_MARKS_PER_LANE = 1200;
 
 export function renderTimelineSvg(report: Report, records: EvidenceRecord[]): string {
@@ -94,11 +94,11 @@ export function renderTimelineSvg(report: Report, records: EvidenceRecord[]): st
     parts.push(`<text x="${px.toFixed(1)}" y="${axisY}" class="tl-axis" text-anchor="middle">+${fmtSeconds(s, step)}</text>`);
   }
   const legend = (['tx', 'rx', 'event', 'fault', 'error', 'verdict'] as const)
-    .map((d, i) => `<rect x="${LABEL_W + i * 80}" y="4" width="10" height="10" fill="${DIR_COLOURS[d]}"/><text x="${LABEL_W + i * 80 + 14}" y="13" class="tl-axis">${d}</text>`)
+    .map((d, i) => `<rect x="${WIDTH - 6 * 70 + i * 70}" y="5" width="10" height="10" fill="${DIR_COLOURS[d]}"/><text x="${WIDTH - 6 * 70 + i * 70 + 14}" y="14" class="tl-axis">${d}</text>`)
     .join('');
   return (
     `<svg class="timeline" viewBox="0 0 ${WIDTH} ${height + 6}" width="100%" role="img" aria-label="timeline of all channels">` +
-    `<text x="6" y="13" class="tl-axis">t0 = ${escapeXml(new Date(Number(t0 / 1_000_000n)).toISOString())}</text>${legend}` +
+    `<text x="6" y="14" class="tl-axis">t0 = ${escapeXml(new Date(Number(t0 / 1_000_000n)).toISOString())}</text>${legend}` +
     parts.join('') +
     '</svg>'
   );

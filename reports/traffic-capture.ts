@@ -76,7 +76,9 @@ export function buildCapture(records: EvidenceRecord[], meta: { runId: string; t
     if (ep.proto === 'serial') {
       if ((r.dir !== 'tx' && r.dir !== 'rx') || !r.data) continue;
       const dissector = proto === 'modbus' ? 'mbrtu' : 'data-text-lines';
-      push(r, exportedPdu(dissector, Buffer.from(r.data, 'hex'), { sent: r.dir === 'tx' }), 1, `${r.dir} ${ep.local}`, r.dir === 'tx' ? 2 : 1);
+      const bytes = Buffer.from(r.data, 'hex');
+      const pdu = exportedPdu(dissector, bytes, { sent: r.dir === 'tx', protocolColumn: proto === 'modbus' ? 'Modbus/RTU' : 'Console' });
+      push(r, pdu, 1, `${r.dir} ${ep.local}`, r.dir === 'tx' ? 2 : 1);
       continue;
     }
     const client = parseAddress(ep.local);
@@ -93,11 +95,18 @@ export function buildCapture(records: EvidenceRecord[], meta: { runId: string; t
     const key = streamKey(r);
     let s = tcp.get(key);
     if (!s || s.closed) {
-      if (r.dir === 'close' || r.dir === 'error') continue;
+      if (r.dir === 'close') continue;
       s = { client, server, cSeq: isn(key, 'c'), sSeq: isn(key, 's'), open: false, closed: false };
       tcp.set(key, s);
     }
-    if (r.dir === 'open') {
+    if (r.dir === 'error') {
+      // A connect that failed (a probe of a closed port): SYN answered by RST. Errors on an open stream carry no packet.
+      if (!s.open) {
+        segment(r, s, true, TCP_FLAGS.SYN, undefined, 'connect (SYN)');
+        segment(r, s, false, TCP_FLAGS.RST | TCP_FLAGS.ACK, undefined, 'refused (RST)');
+        s.closed = true;
+      }
+    } else if (r.dir === 'open') {
       if (!s.open) handshake(r, s);
     } else if ((r.dir === 'tx' || r.dir === 'rx') && r.data) {
       if (!s.open) handshake(r, s);

@@ -4,6 +4,7 @@ import { isAbsolute, join, normalize } from 'node:path';
 import { ReportSchema } from '../harness/core/result-schema.js';
 import { sha256Hex } from '../harness/evidence/evidence-log.js';
 import { checkEvidenceChain } from './evidence-chain.js';
+import { checkOrigins } from './evidence-origin.js';
 import { publicKeyInfo } from './lab-key.js';
 import { ManifestSchema, UNLISTED, verifySignature } from './manifest.js';
 import { listFilesRecursive, RUN_FILES } from './run-files.js';
@@ -108,6 +109,8 @@ export function verifyRunDirectory(dir: string, opts: VerifyOptions = {}, prefix
     checked.records += chain.records;
     if (chain.failure) problems.push({ file: at(RUN_FILES.evidence), line: chain.failure.line, ...(chain.failure.seq !== undefined ? { seq: chain.failure.seq } : {}), message: chain.failure.message });
     if (chain.tornTail) warnings.push(`${at(RUN_FILES.evidence)}: last line is incomplete (the run was killed while writing it)`);
+    const origin = chain.ok ? checkOrigins(dir, evPath) : undefined;
+    if (origin) problems.push({ file: at(RUN_FILES.evidence), ...origin });
     const reportPath = join(dir, RUN_FILES.report);
     if (chain.ok && existsSync(reportPath)) {
       try {
@@ -132,6 +135,13 @@ export function verifyRunDirectory(dir: string, opts: VerifyOptions = {}, prefix
       checked.records += r.checked.records;
       checked.nested.push(subPrefix.replace(/\/$/, ''), ...r.checked.nested);
       return;
+    }
+    // A copied source without a manifest (a killed shard) still has a chain to check.
+    const ev = join(sub, RUN_FILES.evidence);
+    if (existsSync(ev)) {
+      const chain = checkEvidenceChain(ev);
+      checked.records += chain.records;
+      if (chain.failure) problems.push({ file: `${subPrefix}${RUN_FILES.evidence}`, line: chain.failure.line, ...(chain.failure.seq !== undefined ? { seq: chain.failure.seq } : {}), message: chain.failure.message });
     }
     for (const name of readdirSync(sub).sort()) nested(join(sub, name), `${subPrefix}${name}/`);
   }

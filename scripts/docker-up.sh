@@ -38,7 +38,9 @@ start_daemon() { # $@: extra dockerd flags; returns 0 when `docker info` answers
   : >"$LOG"
   # setsid: own session/process group, so a Ctrl-C or job-control signal to the caller does not
   # hit it; stdin from /dev/null so it never holds the caller's terminal.
-  setsid dockerd --host=unix:///var/run/docker.sock --bridge=none --iptables=false --ip6tables=false \
+  # Without the CI run marker (.ci/run finds its leftovers by it; the daemon is stopped by
+  # docker-down.sh, not killed as a leftover).
+  setsid env -u HIL_CI_RUN_ID dockerd --host=unix:///var/run/docker.sock --bridge=none --iptables=false --ip6tables=false \
     --ip-masq=false --userland-proxy=false "$@" </dev/null >>"$LOG" 2>&1 &
   local pid=$!
   echo "$pid" >"$PIDFILE"
@@ -51,6 +53,12 @@ start_daemon() { # $@: extra dockerd flags; returns 0 when `docker info` answers
       return 1
     fi
     if "$DOCKER" info >/dev/null 2>&1; then
+      # setsid/env exec into dockerd here; if a wrapper forked instead, record dockerd itself.
+      if [[ $(cat "/proc/$pid/comm" 2>/dev/null) != dockerd ]]; then
+        local real
+        real=$(pgrep -x -P "$pid" dockerd || true)
+        [[ -n $real ]] && echo "$real" >"$PIDFILE"
+      fi
       return 0
     fi
     sleep 0.5

@@ -11,9 +11,10 @@
 #   python3-pymodbus independent Modbus implementation for cross-checks
 #   iproute2         `ip netns` / veth for the full-range port scan in a namespace
 #   openssl          the simulator's throw-away TLS certificates (also copied into the sim image)
+#   procps           ps/pgrep for the CI teardown's leftover check
 set -euo pipefail
 
-PACKAGES=(socat mosquitto mosquitto-clients nmap tshark chromium fonts-liberation docker.io python3-pymodbus iproute2 openssl)
+PACKAGES=(socat mosquitto mosquitto-clients nmap tshark chromium fonts-liberation docker.io python3-pymodbus iproute2 openssl procps)
 
 if [[ "$(uname -s)" != Linux ]] || ! command -v dpkg-query >/dev/null 2>&1; then
   echo "setup-system: needs a Debian/Ubuntu system with apt (found $(uname -s))" >&2

@@ -77,6 +77,7 @@ export class ConsoleSession {
 
   input(data: Buffer | string): void {
     if (this.closed) return;
+    if (this.state === 'shell') this.armIdle(); // any keystroke is activity, not only complete lines
     for (const ch of data.toString('latin1')) {
       // Per character: one chunk may carry the user name and the (never echoed) password.
       const echo = this.deps.config.params.consoleEcho && this.state !== 'password';
@@ -136,7 +137,8 @@ export class ConsoleSession {
   private handleLine(line: string): void {
     switch (this.state) {
       case 'login':
-        if (!line) { this.loginPrompt(); return; }
+        // Not a user name (empty, or a command typed before logging in): just the prompt again.
+        if (!line || /\s/.test(line)) { this.loginPrompt(); return; }
         this.pendingUser = line;
         this.state = 'password';
         this.send('Password: ');
@@ -197,6 +199,8 @@ export class ConsoleSession {
       out(r.reason === 'out-of-range' ? 'Error: value out of range' : 'Error: invalid value');
       return;
     }
+    // An accepted command from the operator station is master activity, like a Modbus write.
+    this.deps.model.masterTraffic('console');
     this.deps.model.write(point, r.value);
     const spec = POINT_SPECS[point];
     out(`${point} = ${r.value}${spec.kind === 'number' ? ' ' + spec.unit : ''}${r.clamped ? ' (clamped)' : ''}`);

@@ -1,6 +1,6 @@
 // The simulated gateway: starts every interface over one process model and one account store,
 // reports the endpoints, and stops everything (sockets, timers, socat children) on stop().
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +148,7 @@ export async function startSimulator(opts: StartOptions): Promise<Simulator> {
         let tls: { keyPem: string; certPem: string } | undefined;
         if (sw.mqttTls) {
           const cert = await makeSelfSignedCert(ptyDir, host);
+          closers.push(() => cert.remove());
           tls = cert;
           mqttCaFile = cert.certFile;
         }
@@ -227,5 +228,6 @@ export async function runSimCli(argv: { profile: SimProfileName; config?: string
     process.on('SIGTERM', onSignal);
   });
   await sim.stop();
+  try { rmdirSync(ptyDir); } catch { /* not empty or already gone: leave it */ }
   process.exit(0);
 }

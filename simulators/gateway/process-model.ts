@@ -22,7 +22,7 @@ export interface ProcessSnapshot {
   msSinceMasterTraffic: number;
 }
 
-export type MasterSource = 'modbus-tcp' | 'modbus-rtu' | 'mqtt' | 'opcua';
+export type MasterSource = 'modbus-tcp' | 'modbus-rtu' | 'mqtt' | 'opcua' | 'console';
 
 export interface ProcessModelOptions {
   params: Pick<SimParams, 'watchdogMs' | 'heartbeatPeriodMs' | 'temperatureTimeConstantMs' | 'ambientTemperature'>;

@@ -114,4 +114,4 @@ export const PROFILE_PRESETS: Readonly<Record<SimProfileName, SimConfig>> = Obje
 
 /** Fixed CLI port bases so a static target YAML can point at a simulator started by `hil sim`. */
 export const CLI_PORT_BASES: Readonly<Record<SimProfileName, number>> = { hardened: 15000, weak: 16000, hostile: 17000 };
-export const CLI_PORT_OFFSETS = { console: 23, modbusTcp: 502, mqtt: 883, opcua: 840, fieldMonitor: 602, debug: 2323 } as const;
+export const CLI_PORT_OFFSETS = { console: 23, modbusTcp: 502, mqtt: 883, opcua: 840, fieldMonitor: 602, debug: 323 } as const;

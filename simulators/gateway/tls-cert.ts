@@ -1,11 +1,11 @@
 // A throw-away self-signed certificate for the TLS listener, made with the openssl CLI
 // (Debian's openssl package); Node's crypto cannot issue X.509 certificates by itself.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-export interface SelfSignedCert { keyPem: string; certPem: string; certFile: string }
+export interface SelfSignedCert { keyPem: string; certPem: string; certFile: string; remove(): Promise<void> }
 
 export async function makeSelfSignedCert(dir: string, host: string): Promise<SelfSignedCert> {
   const keyFile = join(dir, 'mqtt-key.pem');
@@ -19,5 +19,9 @@ export async function makeSelfSignedCert(dir: string, host: string): Promise<Sel
   } catch (e) {
     throw new Error(`cannot create the MQTT TLS certificate with openssl (install openssl or set switches.mqttTls=false): ${(e as Error).message}`);
   }
-  return { keyPem: await readFile(keyFile, 'utf8'), certPem: await readFile(certFile, 'utf8'), certFile };
+  return {
+    keyPem: await readFile(keyFile, 'utf8'), certPem: await readFile(certFile, 'utf8'), certFile,
+    // The pty dir of `hil sim` outlives the process: do not leave the private key behind.
+    remove: async () => { await rm(keyFile, { force: true }); await rm(certFile, { force: true }); },
+  };
 }

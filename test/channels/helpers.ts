@@ -150,3 +150,74 @@ export async function ptyPair(): Promise<PtyPair> {
 }
 
 export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface Mosquitto {
+  url: string;
+  tlsUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A real mosquitto on loopback with users alice (rw gw/#) and bob (read gw/telemetry only), no
+ * anonymous access, a plaintext and a TLS listener (self-signed certificate from openssl).
+ */
+export async function startMosquitto(users: Record<string, string>): Promise<Mosquitto> {
+  const { execFileSync } = await import('node:child_process');
+  const { writeFileSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'hil-mosq-'));
+  const port = await closedPort();
+  const tlsPort = await closedPort();
+  const pw = join(dir, 'passwd');
+  writeFileSync(pw, '');
+  for (const [u, p] of Object.entries(users)) execFileSync('mosquitto_passwd', ['-b', pw, u, p], { stdio: 'ignore' });
+  writeFileSync(join(dir, 'acl'), 'user alice\ntopic readwrite gw/#\n\nuser bob\ntopic read gw/telemetry\n');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  const conf = [
+    'per_listener_settings false',
+    'allow_anonymous false',
+    `password_file ${pw}`,
+    `acl_file ${join(dir, 'acl')}`,
+    'persistence false',
+    'log_dest stderr',
+    'log_type error',
+    ...(process.getuid?.() === 0 ? ['user root'] : []),
+    `listener ${port} 127.0.0.1`,
+    `listener ${tlsPort} 127.0.0.1`,
+    `certfile ${join(dir, 'cert.pem')}`,
+    `keyfile ${join(dir, 'key.pem')}`,
+  ].join('\n');
+  writeFileSync(join(dir, 'mosquitto.conf'), conf + '\n');
+  const child = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  // Ready when both ports accept connections.
+  const { connect } = await import('node:net');
+  const up = (p: number) =>
+    new Promise<boolean>((r) => {
+      const s = connect({ host: '127.0.0.1', port: p });
+      s.once('connect', () => (s.destroy(), r(true)));
+      s.once('error', () => r(false));
+    });
+  for (let t0 = Date.now(); !((await up(port)) && (await up(tlsPort))); await delay(25)) {
+    if (Date.now() - t0 > 5000 || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`mosquitto did not start: ${log}`);
+    }
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    tlsUrl: `mqtts://127.0.0.1:${tlsPort}`,
+    close: () =>
+      (closing ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          const t = setTimeout(() => child.kill('SIGKILL'), 1000);
+          await exited;
+          clearTimeout(t);
+        }
+        rmSync(dir, { recursive: true, force: true });
+      })()),
+  };
+}

@@ -61,6 +61,8 @@ describe.skipIf(parts.skip)('console', () => {
 
   test('hardened: default credential absent; must-change allows only passwd', async () => {
     const h = await tcp(await sim({ profile: 'hardened' }));
+    await h.waitFor(/gateway login: $/);
+    expect(await h.command('show status', /gateway login: $/)).not.toMatch(/Password|heaterSetpoint:/); // no shell before login
     await h.login('admin', 'admin', /Login incorrect\r\n/);
     const s = await sim({ profile: 'hardened', config: { switches: { defaultCredential: 'must-change' } } });
     const r = await tcp(s);

@@ -71,7 +71,7 @@ describe.skipIf(parts.skip)('lifecycle', () => {
 
   test('default CLI ports follow the documented bases and offsets', () => {
     expect(cliPorts('hardened').modbusTcp).toBe(15502);
-    expect(cliPorts('weak').debug).toBe(18323);
-    expect(cliPorts('hostile')).toEqual({ console: 17023, modbusTcp: 17502, mqtt: 17883, opcua: 17840, fieldMonitor: 17602, debug: 19323 });
+    expect(cliPorts('weak').debug).toBe(16323);
+    expect(cliPorts('hostile')).toEqual({ console: 17023, modbusTcp: 17502, mqtt: 17883, opcua: 17840, fieldMonitor: 17602, debug: 17323 });
   });
 });

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  AttributeIds, DataType, MessageSecurityMode, OPCUACertificateManager, OPCUAClient, SecurityPolicy, UserTokenPolicy, UserTokenType,
+  AttributeIds, DataType, EndpointDescription, MessageSecurityMode, OPCUACertificateManager, OPCUAClient, SecurityPolicy, UserTokenPolicy, UserTokenType,
   type ClientSession, type UserIdentityInfo,
 } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -78,8 +78,13 @@ describe.skipIf(parts.skip)('OPC UA', () => {
       ep.userIdentityTokens.push(new UserTokenPolicy({ policyId: 'anonymous', tokenType: UserTokenType.Anonymous }));
     }
     expect(await errorText(c.createSession())).toMatch(/BadIdentityTokenInvalid|BadIdentityTokenRejected|BadUserAccessDenied/);
+    // The client refuses None locally when no None endpoint is advertised; inject one so the
+    // CreateSession on a None channel really reaches the server and the server must refuse it.
     const none = client(MessageSecurityMode.None, SecurityPolicy.None);
-    expect(await errorText(session(hard.endpoints.opcua!, { type: UserTokenType.UserName, userName: 'admin', password: ADMIN }, none))).not.toBe('ok');
+    await none.connect(hard.endpoints.opcua!);
+    const eps = (none as unknown as { _serverEndpoints: EndpointDescription[] })._serverEndpoints;
+    eps.push(new EndpointDescription({ ...eps[0]!, securityMode: MessageSecurityMode.None, securityPolicyUri: SecurityPolicy.None }));
+    expect(await errorText(none.createSession({ type: UserTokenType.UserName, userName: 'admin', password: ADMIN }))).toMatch(/BadSecurityModeRejected|BadSecurityPolicyRejected/);
   });
 
   test('hardened: admin writes in range, out of range -> BadOutOfRange (unchanged), operator -> BadUserAccessDenied', async () => {

@@ -72,14 +72,20 @@ export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.en
   return undefined;
 }
 
-function run(cmd: string, args: string[], timeoutMs = 15_000): { ok: boolean; code: number | null; out: string } {
+function run(cmd: string, args: string[], timeoutMs = 15_000): { ok: boolean; code: number | null; out: string; stdout: string } {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  return { ok: r.status === 0, code: r.status, out: r.error ? `${r.error.message}\n${out}` : out };
+  return { ok: r.status === 0, code: r.status, stdout: r.stdout ?? '', out: r.error ? `${r.error.message}\n${out}` : out };
 }
 
 function firstLine(s: string): string {
   return s.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+}
+
+/** The line that names the version ("socat version 1.7.4.4 ..."), else the first line. */
+function versionLine(s: string): string {
+  const lines = s.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /version|\d+\.\d+/i.test(l)) ?? lines[0] ?? '';
 }
 
 function missingProgram(name: PartName, program: string, pkg = program): PartStatus {
@@ -92,7 +98,8 @@ function programPart(name: PartName, candidates: string[], versionArgs: string[]
     const bin = findExecutable(c);
     if (!bin) continue;
     const r = run(bin, versionArgs);
-    if (okCodes.includes(r.code)) return { name, available: true, bin, version: firstLine(r.out) };
+    // Version from stdout first: tshark and the chromium wrapper print warnings on stderr.
+    if (okCodes.includes(r.code)) return { name, available: true, bin, version: versionLine(r.stdout) || versionLine(r.out) };
     return { name, available: false, bin, reason: `${bin} ${versionArgs.join(' ')} failed (exit ${r.code}): ${firstLine(r.out)}` };
   }
   return missingProgram(name, candidates[0]!, pkg);

@@ -3,12 +3,20 @@ import { registerDemo } from './demo-command.js';
 import { registerList } from './list-command.js';
 import { registerRun } from './run-command.js';
 import { registerSim } from './sim-command.js';
+import { registerReport } from './report-command.js';
+import { registerVerify } from './verify-command.js';
+import { registerDiff } from './diff-command.js';
+import { registerMerge } from './merge-command.js';
 
 /** Sets the process exit code from inside an action. */
 export type SetExitCode = (code: number) => void;
 
 export function registerCommands(program: Command, setExit: SetExitCode): void {
   registerSim(program, setExit);
+  registerReport(program, setExit);
+  registerVerify(program, setExit);
+  registerDiff(program, setExit);
+  registerMerge(program, setExit);
   registerRun(program, setExit);
   registerList(program, setExit);
   registerDemo(program, setExit);

@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import type { SetExitCode } from './index.js';
+
+export function registerReport(program: Command, setExit: SetExitCode): void {
+  program
+    .command('report')
+    .description('re-render junit.xml, report.html, summary.md, traffic.pcapng and the signed manifest of a run directory from report.json and evidence.jsonl')
+    .argument('<dir>', 'run directory')
+    .option('--key <path>', 'lab signing key (Ed25519 PEM); default $HIL_LAB_KEY or ~/.config/hil/lab-key.pem, generated on first use')
+    .action(async (dir: string, opts: { key?: string }) => {
+      const { renderRunDirectory } = await import('../../../reports/render-run.js');
+      const r = renderRunDirectory(dir, { keyPath: opts.key });
+      const out = process.stdout;
+      if (r.key.generated) out.write(`generated lab key ${r.key.path}\n`);
+      out.write(`${dir}: ${r.report.target.name} ${r.report.summary.overall}${r.report.run.partial ? ' (partial run)' : ''}, ${r.report.results.length} scenarios, ${r.packets} packets\n`);
+      if (r.reportRewritten) out.write('report.json rebuilt from evidence.jsonl\n');
+      out.write(`signed by ${r.key.fingerprint}\n`);
+      if (r.decodeAs.length) out.write(`decode with: tshark -r ${dir}/traffic.pcapng ${r.decodeAs.map((d) => `-d tcp.port==${d.port},${d.protocol}`).join(' ')}\n`);
+      setExit(0);
+    });
+}
