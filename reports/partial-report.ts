@@ -67,8 +67,8 @@ function scan(records: EvidenceRecord[]): { start: Start; seen: Map<string, Seen
     const info = ScenarioInfo.safeParse(a.scenarioInfo ?? (Array.isArray(a.requirements) ? { requirements: a.requirements } : undefined));
     if (info.success) s.info = { ...s.info, ...info.data };
     // The runner's start record: "scenario <id> start: <title>".
-    const title = r.text && new RegExp(`^scenario ${r.scenario.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} start: (.+)$`).exec(r.text);
-    if (title && !s.info.title) s.info.title = title[1];
+    const prefix = `scenario ${r.scenario} start: `;
+    if (!s.info.title && r.text?.startsWith(prefix)) s.info.title = r.text.slice(prefix.length);
     if (r.dir === 'verdict') {
       const res = ScenarioResultSchema.safeParse(a.result);
       if (res.success) s.result = res.data;

@@ -12,6 +12,8 @@ export function portOf(address: string): number | undefined {
 
 /** attrs.protocol wins (channels set it), then the channel name, then the remote port, then the transport. */
 export function protocolOf(r: Pick<EvidenceRecord, 'channel' | 'attrs' | 'endpoints'>): AppProtocol {
+  // TLS-wrapped bytes cannot be decoded as the application protocol.
+  if (r.attrs?.tls === true) return 'other';
   const declared = r.attrs?.protocol;
   if (declared === 'modbus' || declared === 'mqtt' || declared === 'opcua' || declared === 'console') return declared;
   const ch = r.channel.toLowerCase();

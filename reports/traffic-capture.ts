@@ -99,7 +99,13 @@ export function buildCapture(records: EvidenceRecord[], meta: { runId: string; t
       s = { client, server, cSeq: isn(key, 'c'), sSeq: isn(key, 's'), open: false, closed: false };
       tcp.set(key, s);
     }
-    if (r.dir === 'error') {
+    if (r.dir === 'event' && r.attrs?.state === 'open' && !s.open && client.port > 0) {
+      // A port-scan hit: connect, then the scanner resets.
+      segment(r, s, true, TCP_FLAGS.SYN, undefined, 'probe (SYN)');
+      segment(r, s, false, TCP_FLAGS.SYN | TCP_FLAGS.ACK, undefined, 'probe open (SYN-ACK)');
+      segment(r, s, true, TCP_FLAGS.RST, undefined, 'probe done (RST)');
+      s.closed = true;
+    } else if (r.dir === 'error') {
       // A connect that failed (a probe of a closed port): SYN answered by RST. Errors on an open stream carry no packet.
       if (!s.open) {
         segment(r, s, true, TCP_FLAGS.SYN, undefined, 'connect (SYN)');
