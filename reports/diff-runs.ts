@@ -78,7 +78,8 @@ function measurementChanges(a: Measurement, b: Measurement): DiffChange[] {
   }
   if (JSON.stringify(a.value) === JSON.stringify(b.value)) return [];
   const lim = limitsBroken ? ', now outside its limits' : limitsRestored ? ', back within its limits' : '';
-  return [{ kind: 'measurement', regression: limitsBroken, improvement: limitsRestored, message: `${label(b)}: ${formatValue(a.value)}${u} → ${formatValue(b.value)}${u}${lim}` }];
+  const withUnit = (v: Measurement['value']) => `${formatValue(v)}${v === null ? '' : u}`;
+  return [{ kind: 'measurement', regression: limitsBroken, improvement: limitsRestored, message: `${label(b)}: ${withUnit(a.value)} → ${withUnit(b.value)}${lim}` }];
 }
 
 function assertionChange(a: Assertion, b: Assertion): DiffChange[] {

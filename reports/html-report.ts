@@ -1,5 +1,5 @@
 import type { Report, ScenarioResult } from '../harness/core/result-schema.js';
-import { VERDICTS, type Verdict } from '../harness/core/verdict.js';
+import { exitCodeFor, VERDICTS, type Verdict } from '../harness/core/verdict.js';
 import type { EvidenceRecord } from '../harness/evidence/evidence-record.js';
 import { escapeHtml as h, formatValue } from './escape.js';
 import { decodeEvidence } from './evidence-decoder.js';
@@ -62,10 +62,11 @@ function header(report: Report): string {
     ['Profile digest', report.target.profileDigest],
     ['Evidence', `${report.evidence.records} records, last hash ${report.evidence.lastHash.slice(0, 16)}…`],
   ];
+  const gate = ['passed: every verdict is PASS or NOT APPLICABLE', 'failed: FAIL or INCONCLUSIVE present', 'error: ERROR or NOT RUN present'][exitCodeFor(report.results.map((r) => r.verdict))];
   const counts = VERDICTS.filter((v) => report.summary[v] > 0).map((v) => `<span>${badge(v)} × ${report.summary[v]}</span>`).join('');
   return `<div class="head"><div><h1>${h(report.target.name)}</h1><div class="muted">IoT gateway security test report</div>
 <dl class="facts">${facts.map(([k, v]) => `<dt>${h(k)}</dt><dd class="${k.includes('digest') || k === 'Run' ? 'mono' : ''}">${h(v)}</dd>`).join('')}</dl></div>
-<div style="text-align:right"><div class="muted" style="margin-bottom:6px">Overall verdict</div>${badge(report.summary.overall, true)}<div class="counts">${counts}</div></div></div>
+<div style="text-align:right"><div class="muted" style="margin-bottom:6px">Overall verdict</div>${badge(report.summary.overall, true)}<div class="counts">${counts}</div><div class="muted" style="margin-top:6px">Gate ${h(gate!)}</div></div></div>
 ${report.run.partial ? '<div class="banner"><strong>Partial run.</strong> The run ended before every scenario finished; this report shows what the evidence holds.</div>' : ''}`;
 }
 

@@ -140,9 +140,10 @@ export function reconcileReport(existing: Report | undefined, records: EvidenceR
     added.push(s.result ?? unfinished(s));
     have.add(s.id);
   }
-  for (const id of start.plan ?? []) if (!have.has(id)) (added.push(notRun(id, base.run.startedAt)), have.add(id));
-
   const finished = existing !== undefined && existing.run.finishedAt !== undefined;
+  // Planned but never started: only meaningful when the run did not finish.
+  if (!finished) for (const id of start.plan ?? []) if (!have.has(id)) (added.push(notRun(id, base.run.startedAt)), have.add(id));
+
   if (added.length === 0 && existing) return { report: existing, changed: false };
   const results = [...base.results, ...added];
   const partial = !finished || added.some((r) => r.reason === NOT_FINISHED_REASON || r.verdict === 'NOT_RUN');

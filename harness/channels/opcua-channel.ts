@@ -62,6 +62,16 @@ export interface ReadResult {
 
 const STATUS_RE = /\b((?:Good|Bad|Uncertain)[A-Za-z]*)\b\s*\(0x([0-9a-fA-F]+)\)/;
 
+/**
+ * node-opcua-crypto (2.x) loads private keys with `process.env.OPENSSL_CONF = backup` where backup may
+ * be undefined, which leaves the STRING "undefined" in the environment: every later `openssl` child
+ * process (certificate generation in the simulator, report signing tools) then fails to start.
+ * Undo that after each node-opcua call.
+ */
+export function repairOpensslEnv(): void {
+  if (process.env.OPENSSL_CONF === 'undefined') delete process.env.OPENSSL_CONF;
+}
+
 /** Map a node-opcua error to a status name/code when the server sent one. */
 function statusFromError(e: unknown): { status: string; statusCode: number } | undefined {
   const msg = (e as Error)?.message ?? String(e);
@@ -125,6 +135,7 @@ export class OpcuaChannel {
     } catch (e) {
       await client.disconnect().catch(() => undefined);
       await rm(pkiDir, { recursive: true, force: true });
+      repairOpensslEnv();
       let err = toChannelError(e, `OPC UA connect ${url}`, 'protocol');
       if (err.kind === 'timeout') err = new ChannelError(abortKind(ctx, opts), err.message, { cause: e });
       else if (/ECONNREFUSED/.test((e as Error)?.message ?? '')) err = new ChannelError('refused', err.message, { cause: e });
@@ -132,6 +143,7 @@ export class OpcuaChannel {
       log('error', `Connect failed (${err.kind}): ${err.message}`);
       throw err;
     }
+    repairOpensslEnv();
     log('rx', `Connected: secure channel ${policy}/${mode} open`);
     return new OpcuaChannel(ua, client, ctx, iface, url, pkiDir, endpoints, policy, mode);
   }
@@ -182,10 +194,12 @@ export class OpcuaChannel {
       this.log('tx', `CreateSession + ActivateSession user=${identity.username}`);
     }
     try {
+      repairOpensslEnv();
       const pending: Promise<Session> = this.client.createSession(userIdentity);
       this.session = await this.bounded(pending, opts, 'CreateSession', (p) =>
         void p.then((s) => s.close().catch(() => undefined)).catch(() => undefined),
       );
+      repairOpensslEnv();
       const r: SessionResult = { ok: true, status: 'Good', statusCode: 0, ...(identity === 'anonymous' ? { anonymousPolicyInjected: injected } : {}) };
       this.log('rx', 'ActivateSession: Good', { status: r.status });
       return r;
@@ -247,6 +261,7 @@ export class OpcuaChannel {
       await raceSignal(this.client.disconnect(), AbortSignal.timeout(3000), 'disconnect').catch(() => undefined);
       this.ctx.evidence.append({ channel: 'opcua', conn: this.conn, dir: 'close', text: 'disconnected', endpoints: this.endpoints });
       await rm(this.pkiDir, { recursive: true, force: true });
+      repairOpensslEnv();
     })();
     return this.closing;
   }

@@ -203,9 +203,12 @@ export async function startContainerTarget(spec: ContainerTargetSpec, opts: Star
 
   const t0 = Date.now();
   let started: Awaited<ReturnType<typeof container.start>>;
+  const starting = container.start();
   try {
-    started = await withDeadline(container.start(), startupTimeoutMs + 15_000, `starting ${spec.image}`);
+    started = await withDeadline(starting, startupTimeoutMs + 15_000, `starting ${spec.image}`);
   } catch (e) {
+    // If our deadline fired first, the start may still complete later: stop it then too.
+    starting.then((c) => c.stop({ timeout: 0 }).catch(() => undefined), () => undefined);
     await removeByName();
     file?.end();
     const tail = log.split('\n').slice(-20).join('\n');

@@ -4,14 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { Report } from '../core/result-schema.js';
 import { runTarget } from '../runner/run-target.js';
 import type { ProgressEvent } from '../runner/progress-reporter.js';
-import { freePortBlock } from './free-port-block.js';
-import { simTargetEnv } from './sim-target-env.js';
+import { startSimInBlock, type SimInBlock } from './sim-in-block.js';
 
 const targetsDir = fileURLToPath(new URL('../../targets/', import.meta.url));
-
-/** Port offsets inside a simulator's block; the scan range is the block. */
-const OFFSETS = { console: 23, debug: 323, modbusTcp: 502, fieldMonitor: 602, opcua: 840, mqtt: 883 } as const;
-const BLOCK = 1000;
 
 export interface DemoOptions {
   out: string;
@@ -36,27 +31,22 @@ const demoPassword = () => `Demo-${randomBytes(9).toString('base64url')}#7`;
  * against both at once, and return both reports.
  */
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
-  const { startSimulator } = await import('../../simulators/gateway/index.js');
   const secrets = { HIL_SIM_ADMIN_PASSWORD: demoPassword(), HIL_SIM_OPERATOR_PASSWORD: demoPassword() };
   Object.assign(process.env, secrets); // the in-process simulators read the same variables
-  const host = '127.0.0.1';
   const profiles = ['hardened', 'weak'] as const;
-  const sims = [];
+  const sims: (SimInBlock & { profile: (typeof profiles)[number] })[] = [];
   try {
-    const used: number[] = [];
     for (const profile of profiles) {
-      const base = await freePortBlock(host, BLOCK, Object.values(OFFSETS), [profile === 'hardened' ? 15_000 : 16_000].filter((b) => !used.includes(b)));
-      used.push(base);
-      const ports = Object.fromEntries(Object.entries(OFFSETS).map(([k, off]) => [k, base + off]));
-      sims.push({ profile, base, sim: await startSimulator({ profile, opcua: opts.opcua, host, ports, ptyDir: undefined }) });
+      const s = await startSimInBlock({ profile, opcua: opts.opcua, preferredBase: profile === 'hardened' ? 15_000 : 16_000, avoid: sims.map((x) => x.base) });
+      sims.push({ ...s, profile });
     }
     const runs = await Promise.all(
-      sims.map(({ profile, base, sim }) =>
+      sims.map(({ profile, targetEnv }) =>
         runTarget({
           targetFile: join(targetsDir, `sim-${profile}.yaml`),
           runDir: join(opts.out, `sim-${profile}`),
           scenarioIds: opts.scenarioIds,
-          env: { ...process.env, ...secrets, ...simTargetEnv(sim.endpoints, `${base}-${base + BLOCK - 1}`), ...(opts.opcua ? {} : { HIL_SIM_OPCUA: '' }) },
+          env: { ...process.env, ...secrets, ...targetEnv },
           onProgress: opts.onProgress,
           signal: opts.signal,
         }),

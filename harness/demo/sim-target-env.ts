@@ -22,6 +22,11 @@ export function simTargetEnv(ep: SimEndpointsLike, tcpRange: string): Record<str
     HIL_SIM_HOST: ep.host,
     HIL_SIM_TCP_RANGE: tcpRange,
   };
+  const port = (url: string) => String(new URL(url.replace(/^opc\.tcp:/, 'tcp:')).port);
+  env.HIL_SIM_PORT_CONSOLE = port(ep.console.tcp);
+  env.HIL_SIM_PORT_MODBUS = port(ep.modbusTcp);
+  env.HIL_SIM_PORT_MQTT = port(ep.mqtt);
+  if (ep.opcua) env.HIL_SIM_PORT_OPCUA = port(ep.opcua);
   if (ep.modbusRtu?.pty) env.HIL_SIM_MODBUS_RTU = ep.modbusRtu.pty;
   if (ep.opcua) env.HIL_SIM_OPCUA = ep.opcua;
   return env;

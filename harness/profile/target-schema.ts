@@ -9,6 +9,9 @@ import { isValidPattern } from './pattern.js';
 
 const Regex = z.string().min(1).refine(isValidPattern, 'must be a valid regular expression (optionally starting with (?i) or (?m))');
 
+/** A port number; strings are coerced so values interpolated from the environment work. */
+const Port = z.coerce.number().int().min(1).max(65535);
+
 const TcpUrl = z.string().regex(/^tcp:\/\/[^:/]+:\d+$/, 'expected tcp://host:port');
 
 /** A secret is never written in the profile: it names the environment variable that holds it. */
@@ -238,8 +241,9 @@ export const Policy = z
     idleTimeoutMs: z.number().int().positive().optional(),
     ports: z
       .object({
-        tcp: z.array(z.number().int().min(1).max(65535)),
-        udp: z.array(z.number().int().min(1).max(65535)).default([]),
+        // Coerced so a list entry may come from the environment ("${GW_MODBUS_PORT:-502}").
+        tcp: z.array(Port),
+        udp: z.array(Port).default([]),
       })
       .strict(),
     anonymous: z.object({ mqtt: z.boolean().default(false), opcua: z.boolean().default(false) }).strict().default({ mqtt: false, opcua: false }),

@@ -66,6 +66,9 @@ export interface FixtureOptions {
   /** Stop before this scenario finishes (simulates a killed run: no verdict record, no report.json). */
   killDuring?: string;
   runId?: string;
+  targetName?: string;
+  /** Only these scenarios (a shard). */
+  only?: string[];
 }
 
 export async function buildFixtureRun(dir: string, opts: FixtureOptions): Promise<{ report?: Report; log: EvidenceLog }> {
@@ -74,7 +77,7 @@ export async function buildFixtureRun(dir: string, opts: FixtureOptions): Promis
   const log = new EvidenceLog(dir, runId, opts.redactor ?? new Redactor([FIXTURE_SECRET]));
   const startedAt = new Date().toISOString();
   const target = {
-    name: 'sim-gateway',
+    name: opts.targetName ?? 'sim-gateway',
     identity: { vendor: 'ACME', model: 'GW-100', firmware: weak ? '2.0.0' : '1.9.3', serial: 'SN-0042' },
     profileDigest: 'a'.repeat(64),
   };
@@ -82,7 +85,7 @@ export async function buildFixtureRun(dir: string, opts: FixtureOptions): Promis
     id: runId, startedAt, harnessVersion: '0.1.0', libraries: { node: process.version, 'modbus-serial': '8.0.25', mqtt: '5.16.0' },
     host: { node: process.version, platform: process.platform, hostname: 'bench-1' },
   };
-  const plan = ['lockout-console', 'port-allowlist', 'modbus-range', 'mqtt-acl', 'opcua-security'];
+  const plan = opts.only ?? ['lockout-console', 'port-allowlist', 'modbus-range', 'mqtt-acl', 'opcua-security'];
   log.event('harness', 'run started', { run, target, plan });
   const results: ScenarioResult[] = [];
 
@@ -204,7 +207,10 @@ export async function buildFixtureRun(dir: string, opts: FixtureOptions): Promis
       },
     ],
   ];
-  for (const [res, body] of steps) if (!(await scenario(res, body))) return { log };
+  for (const [res, body] of steps) {
+    if (opts.only && !opts.only.includes(res.scenarioId)) continue;
+    if (!(await scenario(res, body))) return { log };
+  }
 
   log.event('harness', 'run finished');
   const { lines } = readEvidence(dir);
