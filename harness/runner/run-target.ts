@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ScenarioResultSchema, type Report, type ScenarioResult } from '../core/result-schema.js';
 import { exitCodeFor } from '../core/verdict.js';
 import { EvidenceLog } from '../evidence/evidence-log.js';
@@ -90,6 +90,7 @@ export async function runTarget(opts: RunTargetOptions): Promise<TargetRunResult
   evidence = new EvidenceLog(runDir, runId, secrets.redactor);
   if (container) {
     await container.stop().catch((e: Error) => evidence.event('harness', `container stop failed: ${e.message}`));
+    // Kept in memory and attached through the redactor: a container log may echo a secret.
     evidence.attach('container.log', container.logs());
   }
   const results = collectResults(runDir, selected.map((c) => c.def.id));
@@ -147,16 +148,20 @@ function collectResults(runDir: string, ids: string[]): ScenarioResult[] {
 }
 
 async function startContainer(target: LoadedTarget, evidence: EvidenceLog, env: NodeJS.ProcessEnv) {
-  const { startContainerTarget } = await import('../container/container-target.js');
-  evidence.event('harness', `starting container ${target.profile.container!.image}`);
-  const c = await startContainerTarget(target.profile.container!, { env });
+  const { startContainerTarget, loopbackTcpEndpoints } = await import('../container/container-target.js');
+  const p = target.profile;
+  evidence.event('harness', `starting container ${p.container!.image}`);
+  const c = await startContainerTarget(p.container!, {
+    env,
+    baseDir: dirname(target.path),
+    targetName: p.name,
+    waitForTcp: loopbackTcpEndpoints([p.interfaces.modbus?.tcp, p.interfaces.mqtt?.url, p.monitor?.modbusTcp]),
+  });
   evidence.event('harness', `container ${c.containerId} started`);
   return c;
 }
 
 async function renderIfAvailable(runDir: string, keyPath?: string): Promise<void> {
-  const mod = (await import('../../reports/render-run.js').catch(() => undefined)) as
-    | { renderRunDirectory?: (dir: string, o?: { keyPath?: string }) => Promise<unknown> }
-    | undefined;
-  await mod?.renderRunDirectory?.(runDir, { keyPath });
+  const { renderRunDirectory } = await import('../../reports/render-run.js');
+  await renderRunDirectory(runDir, { keyPath });
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../harness/core/result-schema.js';
@@ -43,7 +43,7 @@ describe('renderRunDirectory', () => {
     const key = join(env.HIL_CONFIG_DIR!, 'lab-key.pem');
     expect(existsSync(key)).toBe(true);
     expect(readFileSync(key, 'utf8')).toContain('PRIVATE KEY');
-    expect((require('node:fs') as typeof import('node:fs')).statSync(key).mode & 0o777).toBe(0o600);
+    expect(statSync(key).mode & 0o777).toBe(0o600);
   });
 
   it('writes a short summary.md with the verdict of each scenario', () => {
