@@ -1,10 +1,11 @@
 import { z } from 'zod';
 
 /**
- * Verdicts, ordered from best to worst. A run aggregates worst-wins.
+ * Verdicts, ordered from best to worst. A run aggregates worst-wins; NOT_APPLICABLE ranks below
+ * PASS so it never hides a decision (4 PASS + 1 N/A is PASS; only all-N/A is N/A).
  * ERROR is a harness/cable/setup failure and never a statement about the device.
  */
-export const VERDICTS = ['PASS', 'NOT_APPLICABLE', 'NOT_RUN', 'INCONCLUSIVE', 'FAIL', 'ERROR'] as const;
+export const VERDICTS = ['NOT_APPLICABLE', 'PASS', 'NOT_RUN', 'INCONCLUSIVE', 'FAIL', 'ERROR'] as const;
 export const VerdictSchema = z.enum(VERDICTS);
 export type Verdict = z.infer<typeof VerdictSchema>;
 

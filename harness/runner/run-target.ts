@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ScenarioResultSchema, type Report, type ScenarioResult } from '../core/result-schema.js';
 import { exitCodeFor } from '../core/verdict.js';
 import { EvidenceLog } from '../evidence/evidence-log.js';
+import type { Redactor } from '../evidence/redactor.js';
 import { loadTargetFile, type LoadedTarget } from '../profile/load-target.js';
 import { resolveSecrets } from '../profile/secrets.js';
 import { buildReport } from './build-report.js';
@@ -135,7 +136,7 @@ export async function runTarget(opts: RunTargetOptions): Promise<TargetRunResult
     shard: opts.shard,
   });
   writeFileSync(join(runDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-  if (opts.render !== false) await renderIfAvailable(runDir, opts.keyPath);
+  if (opts.render !== false) await render(runDir, secrets.redactor, opts.keyPath);
   return { runDir, report, exitCode: exitCodeFor(results.map((r) => r.verdict)) };
 }
 
@@ -161,7 +162,7 @@ async function startContainer(target: LoadedTarget, evidence: EvidenceLog, env: 
   return c;
 }
 
-async function renderIfAvailable(runDir: string, keyPath?: string): Promise<void> {
+async function render(runDir: string, redactor: Redactor, keyPath?: string): Promise<void> {
   const { renderRunDirectory } = await import('../../reports/render-run.js');
-  await renderRunDirectory(runDir, { keyPath });
+  await renderRunDirectory(runDir, { keyPath, redactor });
 }

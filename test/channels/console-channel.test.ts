@@ -197,9 +197,9 @@ describe.skipIf(!hasSocat)('console channel over a socat pty (serialport)', () =
     const pty = await ptyPair();
     cleanups.push(() => pty.close());
     const ch = await open(pty.b, evidence());
-    const waiting = ch.waitFor({ shell: /gw> $/ }, { timeoutMs: 3000 });
+    const waiting = expect(ch.waitFor({ shell: /gw> $/ }, { timeoutMs: 3000 })).rejects.toMatchObject({ kind: 'closed' });
     await pty.close();
-    await expect(waiting).rejects.toMatchObject({ kind: 'closed' });
+    await waiting;
   });
 
   test('a serial path that does not exist is refused', async () => {

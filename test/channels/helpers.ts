@@ -221,3 +221,14 @@ export async function startMosquitto(users: Record<string, string>): Promise<Mos
       })()),
   };
 }
+
+/** Start several simulators; if any fails, stop the ones that did start and rethrow (nothing leaks). */
+export async function startAll<T extends { stop(): Promise<void> }>(starts: Array<() => Promise<T>>): Promise<T[]> {
+  const settled = await Promise.allSettled(starts.map((s) => s()));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+    throw failed.reason;
+  }
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}

@@ -5,7 +5,7 @@ import { ChannelError } from '../../harness/channels/channel.js';
 import { OpcuaChannel } from '../../harness/channels/opcua-channel.js';
 import { OpcuaInterface } from '../../harness/profile/target-schema.js';
 import { DEFAULT_ADMIN_PASSWORD, OPCUA_NODE_IDS, startSimulator, type Simulator } from '../../simulators/gateway/index.js';
-import { closedPort, haveBinary, makeEvidence, tcpPeer, type TestEvidence } from './helpers.js';
+import { closedPort, haveBinary, makeEvidence, startAll, tcpPeer, type TestEvidence } from './helpers.js';
 
 const ADMIN_PW = process.env.HIL_SIM_ADMIN_PASSWORD || DEFAULT_ADMIN_PASSWORD;
 const hasSocat = haveBinary('socat', '-V'); // the simulator needs its ptys
@@ -52,7 +52,7 @@ describe.skipIf(!hasSocat)('OPC UA against the simulator', () => {
   let hardened: Simulator;
   let weak: Simulator;
   beforeAll(async () => {
-    [hardened, weak] = await Promise.all([startSimulator({ profile: 'hardened', opcua: true }), startSimulator({ profile: 'weak', opcua: true })]);
+    [hardened, weak] = (await startAll([() => startSimulator({ profile: 'hardened', opcua: true }), () => startSimulator({ profile: 'weak', opcua: true })])) as [Simulator, Simulator];
   }, 60_000);
   afterAll(async () => {
     await Promise.all([hardened?.stop(), weak?.stop()]);

@@ -7,7 +7,7 @@ import { MqttChannel } from '../../harness/channels/mqtt-channel.js';
 import { scanTcp } from '../../harness/channels/port-probe.js';
 import { ConsoleInterface, MonitorChannel, MqttInterface } from '../../harness/profile/target-schema.js';
 import { DEFAULT_ADMIN_PASSWORD, DEFAULT_OPERATOR_PASSWORD, startSimulator, type Simulator } from '../../simulators/gateway/index.js';
-import { haveBinary, makeEvidence, type TestEvidence } from './helpers.js';
+import { haveBinary, makeEvidence, startAll, type TestEvidence } from './helpers.js';
 
 const ADMIN_PW = process.env.HIL_SIM_ADMIN_PASSWORD || DEFAULT_ADMIN_PASSWORD;
 const OP_PW = process.env.HIL_SIM_OPERATOR_PASSWORD || DEFAULT_OPERATOR_PASSWORD;
@@ -41,7 +41,7 @@ describe.skipIf(!hasSocat)('channels against the simulated gateway', () => {
   let weak: Simulator;
   let ev: TestEvidence;
   beforeAll(async () => {
-    [hardened, weak] = await Promise.all([startSimulator({ profile: 'hardened' }), startSimulator({ profile: 'weak' })]);
+    [hardened, weak] = (await startAll([() => startSimulator({ profile: 'hardened' }), () => startSimulator({ profile: 'weak' })])) as [Simulator, Simulator];
     ev = makeEvidence();
   });
   afterAll(async () => {

@@ -32,5 +32,7 @@ describe('evidence log', () => {
     expect(all).not.toContain('S3cret-Pa55!');
     expect(all).not.toContain(Buffer.from('S3cret-Pa55!').toString('hex'));
     expect(all).toContain('[REDACTED]');
+    // wire bytes keep their length so protocol framing stays decodable
+    expect(all).toContain(Buffer.from('************\r').toString('hex'));
   });
 });
