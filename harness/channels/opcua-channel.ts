@@ -43,6 +43,8 @@ export interface SessionResult {
   statusCode: number;
   /** Anonymous only: the server did not advertise anonymous; we injected the token policy so a real ActivateSession went out. */
   anonymousPolicyInjected?: boolean;
+  /** With `injectEndpoint`: the server did not advertise this channel's policy/mode; we added it so a real CreateSession went out. */
+  endpointInjected?: boolean;
   message?: string;
 }
 
@@ -171,10 +173,13 @@ export class OpcuaChannel {
    * of the endpoint so a real ActivateSession with an AnonymousIdentityToken reaches the server, and
    * the server's own answer (e.g. BadIdentityTokenInvalid) is what we report.
    */
-  async createSession(identity: OpcuaIdentity, opts: OpOptions = {}): Promise<SessionResult> {
+  async createSession(identity: OpcuaIdentity, opts: OpOptions & { injectEndpoint?: boolean } = {}): Promise<SessionResult> {
     const ua = this.ua;
     await this.closeSession();
     let injected = false;
+    // Same idea for the channel's security (e.g. None/None on a server that does not advertise it):
+    // node-opcua refuses locally ("End point must exist"), so add the endpoint and let the server answer.
+    const endpointInjected = opts.injectEndpoint ? this.injectOwnEndpoint() : false;
     let userIdentity: import('node-opcua').UserIdentityInfo;
     if (identity === 'anonymous') {
       const eps = (this.client as unknown as { _serverEndpoints?: import('node-opcua').EndpointDescription[] })._serverEndpoints ?? [];
@@ -200,7 +205,7 @@ export class OpcuaChannel {
         void p.then((s) => s.close().catch(() => undefined)).catch(() => undefined),
       );
       repairOpensslEnv();
-      const r: SessionResult = { ok: true, status: 'Good', statusCode: 0, ...(identity === 'anonymous' ? { anonymousPolicyInjected: injected } : {}) };
+      const r: SessionResult = { ok: true, status: 'Good', statusCode: 0, ...(identity === 'anonymous' ? { anonymousPolicyInjected: injected } : {}), ...(opts.injectEndpoint ? { endpointInjected } : {}) };
       this.log('rx', 'ActivateSession: Good', { status: r.status });
       return r;
     } catch (e) {
@@ -212,6 +217,7 @@ export class OpcuaChannel {
         statusCode: s?.statusCode ?? -1,
         message: (e as Error)?.message,
         ...(identity === 'anonymous' ? { anonymousPolicyInjected: injected } : {}),
+        ...(opts.injectEndpoint ? { endpointInjected } : {}),
       };
       this.log('rx', `Session refused: ${r.status}${s ? ` (0x${r.statusCode.toString(16)})` : `: ${r.message}`}`, { status: r.status });
       return r;
@@ -264,6 +270,18 @@ export class OpcuaChannel {
       repairOpensslEnv();
     })();
     return this.closing;
+  }
+
+  /** Add this channel's security policy/mode to the client's copy of the server endpoints when absent; true if added. */
+  private injectOwnEndpoint(): boolean {
+    const ua = this.ua;
+    const eps = (this.client as unknown as { _serverEndpoints?: import('node-opcua').EndpointDescription[] })._serverEndpoints ?? [];
+    const policyUri = ua.SecurityPolicy[this.securityPolicy as keyof typeof ua.SecurityPolicy] as string;
+    const mode = ua.MessageSecurityMode[this.securityMode as keyof typeof ua.MessageSecurityMode];
+    if (!eps.length || eps.some((e) => e.securityPolicyUri === policyUri && e.securityMode === mode)) return false;
+    eps.push(new ua.EndpointDescription({ ...eps[0]!, securityMode: mode, securityPolicyUri: policyUri }));
+    this.log('tx', `endpoint ${this.securityPolicy}/${this.securityMode} not advertised by the server: injected so CreateSession reaches it`);
+    return true;
   }
 
   private requireSession(): Session {

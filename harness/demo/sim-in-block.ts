@@ -35,7 +35,6 @@ export async function startSimInBlock(opts: {
     try {
       const sim = await startSimulator({ profile: opts.profile, config: opts.config, opcua: opts.opcua ?? true, host, ports });
       const targetEnv = simTargetEnv(sim.endpoints, `${base}-${base + SIM_BLOCK - 1}`);
-      if (opts.opcua === false) targetEnv.HIL_SIM_OPCUA = '';
       return { sim, base, targetEnv };
     } catch (e) {
       // Another process may have taken a port between the check and the bind: try another block.

@@ -28,6 +28,8 @@ export function simTargetEnv(ep: SimEndpointsLike, tcpRange: string): Record<str
   env.HIL_SIM_PORT_MQTT = port(ep.mqtt);
   if (ep.opcua) env.HIL_SIM_PORT_OPCUA = port(ep.opcua);
   if (ep.modbusRtu?.pty) env.HIL_SIM_MODBUS_RTU = ep.modbusRtu.pty;
+  env.HIL_SIM_RTU_ENABLED = ep.modbusRtu?.pty ? 'true' : 'false';
   if (ep.opcua) env.HIL_SIM_OPCUA = ep.opcua;
+  env.HIL_SIM_OPCUA_ENABLED = ep.opcua ? 'true' : 'false';
   return env;
 }

@@ -39,9 +39,40 @@ function zodIssues(err: z.ZodError): { path: string; message: string }[] {
   });
 }
 
+/**
+ * An interface (or the Modbus RTU line) with `enabled: false` is removed before validation, so one
+ * profile can serve benches where a port is not wired ("enabled: ${GW_HAS_OPCUA:-true}").
+ */
+export function dropDisabled(value: unknown, file: string): unknown {
+  if (!value || typeof value !== 'object') return value;
+  const root = value as { interfaces?: Record<string, unknown> };
+  const isOff = (v: unknown): boolean => {
+    if (!v || typeof v !== 'object' || !('enabled' in v)) return false;
+    const e = (v as { enabled: unknown }).enabled;
+    if (e === true || e === 'true') return false;
+    if (e === false || e === 'false') return true;
+    throw new ProfileError(file, [{ path: 'enabled', message: `expected true or false, got ${JSON.stringify(e)}` }]);
+  };
+  const strip = (v: unknown) => {
+    if (v && typeof v === 'object' && 'enabled' in v) delete (v as { enabled?: unknown }).enabled;
+  };
+  for (const [name, iface] of Object.entries(root.interfaces ?? {})) {
+    if (isOff(iface)) delete root.interfaces![name];
+    else {
+      strip(iface);
+      const rtu = (iface as { rtu?: unknown } | undefined)?.rtu;
+      if (rtu !== undefined) {
+        if (isOff(rtu)) delete (iface as { rtu?: unknown }).rtu;
+        else strip(rtu);
+      }
+    }
+  }
+  return value;
+}
+
 /** Validate an in-memory profile (TypeScript targets, generated simulator targets). */
 export function parseTarget(input: unknown, source = '<inline>', env: NodeJS.ProcessEnv = process.env): TargetProfile {
-  const interpolated = interpolateEnv(input, env, source);
+  const interpolated = dropDisabled(interpolateEnv(input, env, source), source);
   const parsed = TargetProfile.safeParse(interpolated);
   if (!parsed.success) throw new ProfileError(source, zodIssues(parsed.error));
   return parsed.data;

@@ -58,3 +58,16 @@ describe('target profiles', () => {
     expect(() => loadTargetFile(f, env)).toThrow(/credentials\.admin\.password/);
   });
 });
+
+describe('interfaces switched off per bench', () => {
+  test('enabled: false (from the environment) removes the interface before validation', () => {
+    const t = loadTargetFile(join(targets, 'sim-hardened.yaml'), { ...env, HIL_SIM_OPCUA_ENABLED: 'false', HIL_SIM_RTU_ENABLED: 'false' });
+    expect(t.profile.interfaces.opcua).toBeUndefined();
+    expect(t.profile.interfaces.modbus?.rtu).toBeUndefined();
+    expect(t.profile.interfaces.modbus?.tcp).toBeDefined();
+  });
+
+  test('enabled must be true or false', () => {
+    expect(() => loadTargetFile(join(targets, 'sim-hardened.yaml'), { ...env, HIL_SIM_OPCUA_ENABLED: 'maybe' })).toThrow(/enabled: expected true or false/);
+  });
+});
