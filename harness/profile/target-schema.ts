@@ -70,6 +70,12 @@ export const ConsoleInterface = z
         rejected: Regex,
         permissionDenied: Regex.optional(),
         passwordChanged: Regex.optional(),
+        /**
+         * Template regex that finds a point's current value in the status command's output; `{point}`
+         * is replaced by the point's console name (regex-escaped), group 1 is the number,
+         * e.g. '{point}\s*[=:]\s*(-?[0-9.]+)'. Without it the console cannot read a value back.
+         */
+        pointValue: Regex.optional(),
       })
       .strict(),
     /** Per-operation deadline for prompt waits. */

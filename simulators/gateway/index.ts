@@ -206,12 +206,13 @@ export function cliPorts(profile: SimProfileName, basePort = CLI_PORT_BASES[prof
   };
 }
 
-export async function runSimCli(argv: { profile: SimProfileName; config?: string; noOpcua?: boolean; host?: string; basePort?: number }): Promise<void> {
+export async function runSimCli(argv: { profile: SimProfileName; config?: string; noOpcua?: boolean; host?: string; basePort?: number; ptyDir?: string }): Promise<void> {
   const file = argv.config ? loadSimConfigFile(argv.config) : undefined;
   const { profile: fileProfile, ...overrides } = file ?? {};
   const profile = argv.profile ?? fileProfile ?? 'hardened';
   if (fileProfile && fileProfile !== profile) process.stderr.write(`hil sim: --profile ${profile} overrides profile ${fileProfile} of ${argv.config}\n`);
-  const ptyDir = `/tmp/hil-sim-${profile}`;
+  // A fixed default so a static target YAML finds the ptys; --pty-dir for several simulators of one profile.
+  const ptyDir = argv.ptyDir ?? `/tmp/hil-sim-${profile}`;
   const sim = await startSimulator({
     profile,
     config: overrides,

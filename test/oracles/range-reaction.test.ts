@@ -25,6 +25,29 @@ describe('range reaction is judged by effect, not reply', () => {
   test('nothing observable = undecided', () => {
     expect(classifyRangeProbe({ ...base, attempted: 81, replyRejected: true }).observed).toBe('undecided');
   });
+  test('a read-back that shows the value counts even when the monitor does not (stored, not yet applied)', () => {
+    const c = classifyRangeProbe({ ...base, attempted: 81, replyRejected: true, readBack: 81, monitored: 45 });
+    expect(c).toEqual({ observed: 'accepted', processValue: 81 });
+  });
+  test('no reply channel (MQTT 3.1.1 without status topic): unchanged value = rejected', () => {
+    expect(classifyRangeProbe({ ...base, attempted: 81, readBack: 45 }).observed).toBe('rejected');
+  });
+  test('normal reply and unchanged value = silently ignored (safe, but not the declared reject)', () => {
+    const c = classifyRangeProbe({ ...base, attempted: 81, replyRejected: false, readBack: 45 });
+    expect(c.observed).toBe('silently-ignored');
+    expect(judgeReaction('reject', c.observed)).toEqual({ ok: false, safe: true });
+  });
+  test('min-1 sent as 0xFFF6 and clamped to max by an unsigned device = clamped', () => {
+    const c = classifyRangeProbe({ ...base, before: 60, attempted: -1, interpretations: [6552.6], replyRejected: false, readBack: 80, monitored: 80 });
+    expect(c.observed).toBe('clamped');
+  });
+  test('wrong type: unchanged = rejected, any change = accepted', () => {
+    expect(classifyRangeProbe({ ...base, attempted: 'hot', replyRejected: true, readBack: 45 }).observed).toBe('rejected');
+    expect(classifyRangeProbe({ ...base, attempted: 'hot', replyRejected: false, readBack: 0 }).observed).toBe('accepted');
+  });
+  test('read-back and monitor disagree on an in-range value = undecided', () => {
+    expect(classifyRangeProbe({ ...base, attempted: 81, replyRejected: true, readBack: 45, monitored: 30 }).observed).toBe('undecided');
+  });
 });
 
 describe('port allowlist', () => {

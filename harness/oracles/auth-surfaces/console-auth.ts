@@ -58,6 +58,32 @@ export class ConsoleAuthSurface implements AuthSurface {
     }
   }
 
+  /**
+   * Log in and run one command in the shell, whatever the shell allows (a must-change session
+   * still runs `passwd`), then log out. `shell` false: the login itself did not give a shell.
+   * Used for password changes, which only the console offers.
+   */
+  async runCommand(username: string, password: string, command: string, signal: AbortSignal): Promise<{ shell: boolean; output: string; detail: string }> {
+    let con: ConsoleChannel;
+    try {
+      con = await this.open(signal);
+    } catch (e) {
+      return { shell: false, output: '', detail: `console not reachable: ${(e as Error).message}` };
+    }
+    const r = await con.login(username, password, { signal });
+    if (r.outcome !== 'shell') {
+      if (r.outcome !== 'failure' && r.outcome !== 'login-again' && r.outcome !== 'locked') await this.close();
+      return { shell: false, output: '', detail: `console: ${r.promptSeen ?? r.outcome}` };
+    }
+    if (r.alreadyLoggedIn) {
+      await con.logout({ signal }).catch(() => undefined);
+      return { shell: false, output: '', detail: 'a shell was already open before logging in; logged it out' };
+    }
+    const out = await con.run(command, { signal }).catch((e: Error) => ({ output: `(no prompt after the command: ${e.message})`, promptSeen: 'error' }));
+    await con.logout({ signal }).catch(() => undefined);
+    return { shell: true, output: out.output, detail: `ran "${command.split(' ')[0]}" (${out.promptSeen})` };
+  }
+
   /** Commands typed before any login must not run. 'accepted' = a shell without login. */
   async anonymous(signal: AbortSignal): Promise<AuthAttempt> {
     const t0 = performance.now();

@@ -1,0 +1,26 @@
+import type { ChannelContext } from '../../channels/channel.js';
+import type { TargetProfile } from '../../profile/target-schema.js';
+import type { AuthSurface } from '../auth-surface.js';
+import { ConsoleAuthSurface } from './console-auth.js';
+import { MqttAuthSurface } from './mqtt-auth.js';
+import { OpcuaAuthSurface, opcuaProofNode } from './opcua-auth.js';
+
+/** The interfaces a user logs in on. */
+export type AuthIface = AuthSurface['iface'];
+export const AUTH_IFACES: readonly AuthIface[] = ['console', 'mqtt', 'opcua'];
+
+/** A surface plus whatever it holds open (the console keeps its serial line across attempts). */
+export type ClosableSurface = AuthSurface & { close?(): Promise<void> };
+
+/** The login surface of `iface` as the profile describes it, or undefined when the target lacks it. */
+export function authSurfaceFor(target: TargetProfile, iface: AuthIface, ctx: ChannelContext): ClosableSurface | undefined {
+  const i = target.interfaces;
+  switch (iface) {
+    case 'console':
+      return i.console ? new ConsoleAuthSurface(i.console, ctx) : undefined;
+    case 'mqtt':
+      return i.mqtt ? new MqttAuthSurface(i.mqtt, ctx) : undefined;
+    case 'opcua':
+      return i.opcua ? new OpcuaAuthSurface(i.opcua, ctx, opcuaProofNode(target)) : undefined;
+  }
+}
