@@ -163,7 +163,8 @@ export async function startSimChild(opts: { opcua?: boolean; profile?: string } 
   const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const child = spawn(process.execPath, [tsx, helper, opts.profile ?? 'hardened', opts.opcua ? 'opcua' : 'no-opcua'], {
     cwd: repoRoot,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // stdout carries the ready line (also sent over IPC); stderr shows simulator trouble.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: process.env,
   });
   const ready = await new Promise<{ endpoints: SimChild['endpoints']; targetEnv: Record<string, string>; base: number }>((resolve, reject) => {

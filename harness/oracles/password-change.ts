@@ -73,3 +73,45 @@ export class ConsolePasswordChanger {
     return { effect: 'unknown', reply: r.output, detail: `neither password logs in (new: ${withNew.detail}; old: ${withOld.detail})` };
   }
 }
+
+export interface RestoreResult {
+  ok: boolean;
+  /** The password the account has now (the original when ok). */
+  current: string;
+  /** Password changes made while restoring (intermediates plus the final one). */
+  changes: number;
+  detail: string;
+}
+
+/**
+ * Put the original password back. A device with password history refuses the original right
+ * after a change (it is in the history), so this steps through fresh intermediate passwords
+ * first: `history` changes in all (counting the ones the scenario already made), then the
+ * original; if the device still refuses (it counts history differently), one more
+ * intermediate and retry, at most history + 2 extra changes. Device rules this cannot get
+ * past (a minimum password age) leave ok=false, and the lab recomputes the current password
+ * with derivedPassword().
+ */
+export async function restorePassword(
+  changer: ConsolePasswordChanger,
+  opts: { current: string; original: string; history: number; changesSoFar: number; intermediate: (i: number) => string; signal: AbortSignal },
+): Promise<RestoreResult> {
+  let current = opts.current;
+  let changes = 0;
+  if (current === opts.original) return { ok: true, current, changes, detail: 'nothing to restore' };
+  let made = opts.changesSoFar;
+  for (let i = 0; i < opts.history + 3; i++) {
+    if (made >= opts.history || i >= opts.history) {
+      const back = await changer.change(current, opts.original, opts.signal);
+      if (back.effect === 'changed') return { ok: true, current: opts.original, changes: changes + 1, detail: `restored after ${changes} intermediate password(s)` };
+      if (back.effect === 'unknown') return { ok: false, current, changes, detail: back.detail };
+    }
+    const next = opts.intermediate(i);
+    const step = await changer.change(current, next, opts.signal);
+    if (step.effect !== 'changed') return { ok: false, current, changes, detail: `intermediate password ${i + 1} refused: ${step.detail}` };
+    current = next;
+    changes++;
+    made++;
+  }
+  return { ok: false, current, changes, detail: `the original password was still refused after ${changes} intermediate passwords` };
+}
