@@ -137,7 +137,9 @@ export async function benchPortScan(o: BenchOptions): Promise<FigureResult> {
         [NMAP_ARGS, nmapMs, 'nmap'],
         [NMAP_FAST_ARGS, nmapFastMs, 'nmap -T4'],
       ] as const) {
-        const n = await runTimed(nmap, [...args, '-p', target.ports, '-oX', '-', target.host], { timeoutMs: 300_000 });
+        // `-p-` is the issue's full range; the smoke run's block replaces it (nmap allows one -p).
+        const portArgs = target.ports === '1-65535' ? [...args] : args.map((a) => (a === '-p-' ? `-p${target.ports}` : a));
+        const n = await runTimed(nmap, [...portArgs, '-oX', '-', target.host], { timeoutMs: 300_000 });
         if (n.code !== 0) {
           mismatches.push(`rep ${i + 1}: ${label} exited ${n.code}: ${n.stderr.trim().slice(0, 200)}`);
           continue;

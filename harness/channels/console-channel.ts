@@ -4,6 +4,7 @@
  * Device behaviour (login refused, account locked, a prompt we did not expect) is returned as an
  * outcome; only harness/cable problems are thrown as ChannelError.
  */
+import { compilePattern } from '../profile/pattern.js';
 import type { ConsoleInterface } from '../profile/target-schema.js';
 import { ByteTransport } from './byte-transport.js';
 import { abortKind, ChannelError, opSignal, printable, type ChannelContext, type OpOptions } from './channel.js';
@@ -83,7 +84,7 @@ export class ConsoleChannel {
     private readonly transport: ByteTransport,
   ) {
     const p = iface.prompts;
-    const rx = (s: string | undefined) => (s === undefined ? undefined : new RegExp(s));
+    const rx = (s: string | undefined) => (s === undefined ? undefined : compilePattern(s));
     this.prompts = {
       login: rx(p.login),
       password: rx(p.password),

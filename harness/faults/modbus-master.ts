@@ -41,6 +41,7 @@ export class ModbusMaster {
   readonly commanded = new Map<string, number>();
   private running = false;
   private loop: Promise<void> | undefined;
+  private idle: AbortController | undefined;
   private lastRequestEnd = 0;
   private readonly stats_: MasterStats = { cycles: 0, failedRequests: 0 };
 
@@ -113,13 +114,16 @@ export class ModbusMaster {
           if (!this.running) break;
           await this.write(name, v);
         }
-        for (const name of this.commanded.keys()) {
+        // Poll every declared point, so a master with nothing to command still feeds the watchdog.
+        for (const p of this.points) {
           if (!this.running) break;
-          await this.read(name);
+          await this.read(p.name);
         }
         this.stats_.cycles++;
         const wait = this.opts.periodMs - (this.now - t0);
-        if (this.running && wait > 0) await sleep(wait, this.opts.signal).catch(() => undefined);
+        this.idle = new AbortController();
+        const wake = this.opts.signal ? AbortSignal.any([this.opts.signal, this.idle.signal]) : this.idle.signal;
+        if (this.running && wait > 0) await sleep(wait, wake).catch(() => undefined);
       }
     })();
     return t;
@@ -128,6 +132,7 @@ export class ModbusMaster {
   /** Master loss: stop after the request in flight; returns the end time of the last request. */
   async pause(): Promise<number> {
     this.running = false;
+    this.idle?.abort();
     await this.loop;
     this.loop = undefined;
     return this.lastRequestEnd;

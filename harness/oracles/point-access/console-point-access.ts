@@ -1,21 +1,14 @@
 /**
  * Point access over the serial console as the admin account: the profile's `setPoint` template to
  * write, `responses.rejected` to recognise a refusal, and the `status` command's output searched
- * with the `responses.pointValue` template to read back.
+ * with the `responses.pointValue` template (or a generic "name: value" reader) to read back.
  */
 import type { ChannelContext } from '../../channels/channel.js';
 import { ConsoleChannel } from '../../channels/console-channel.js';
 import { compilePattern } from '../../profile/pattern.js';
 import type { ConsoleInterface } from '../../profile/target-schema.js';
+import { consolePointValue, pointValuePattern } from '../console-point.js';
 import type { PointAccess, PointRef, ReadOutcome, WriteMethod, WriteOutcome } from './point-access.js';
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The profile's pointValue template for one point: `{point}` becomes the escaped name, flags kept. */
-export function pointValuePattern(template: string, name: string): RegExp {
-  const re = compilePattern(template.replaceAll('{point}', escapeRe(name)));
-  return new RegExp(re.source, re.flags);
-}
 
 export class ConsolePointAccess implements PointAccess {
   readonly path = 'console' as const;
@@ -41,7 +34,6 @@ export class ConsolePointAccess implements PointAccess {
   unsupported(p: PointRef): string | undefined {
     if (!p.spec.console) return 'no console name declared';
     if (!this.iface.commands.setPoint) return 'the profile declares no console setPoint command';
-    if (!this.iface.responses.pointValue) return 'the profile declares no console responses.pointValue, so a value cannot be read back';
     return undefined;
   }
 
@@ -59,11 +51,11 @@ export class ConsolePointAccess implements PointAccess {
 
   async read(p: PointRef): Promise<ReadOutcome> {
     const out = await this.run(this.iface.commands.status);
-    const m = pointValuePattern(this.iface.responses.pointValue!, p.spec.console!.name).exec(out);
-    if (!m?.[1]) return { ok: false, error: `"${this.iface.commands.status}" output has no value for ${p.spec.console!.name}: ${out.slice(0, 120)}` };
-    const v = Number(m[1]);
-    if (!Number.isFinite(v)) return { ok: false, error: `"${m[1]}" is not a number` };
-    return { ok: true, value: v, text: m[0] };
+    const name = p.spec.console!.name;
+    const v = consolePointValue(this.iface, name, out);
+    if (v === undefined) return { ok: false, error: `"${this.iface.commands.status}" output has no value for ${name}: ${out.slice(0, 120)}` };
+    const { declared } = pointValuePattern(this.iface, name);
+    return { ok: true, value: v, text: `${name}=${v}${declared ? '' : ' (generic "name: value" reader; the profile declares no responses.pointValue)'}` };
   }
 
   async write(p: PointRef, value: number | string): Promise<WriteOutcome> {

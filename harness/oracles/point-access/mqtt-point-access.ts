@@ -1,28 +1,17 @@
 /**
  * Point access over MQTT: the profile's command template published on the command topic as the
  * admin account; the answer is the next message on the status topic (if declared; MQTT 3.1.1 has
- * no NACK); the read-back is the point's field (its mqtt name, a dotted path allowed) in the next
+ * no NACK); the read-back is the point's field (its mqtt name, see telemetry-value.ts) in the next
  * telemetry message that the device published after handling the command.
  */
 import type { ChannelContext } from '../../channels/channel.js';
 import { MqttChannel, type ReceivedMessage } from '../../channels/mqtt-channel.js';
 import { compilePattern } from '../../profile/pattern.js';
 import type { MqttInterface } from '../../profile/target-schema.js';
+import { telemetryPointValue } from '../telemetry-value.js';
 import type { PointAccess, PointRef, ReadOutcome, WriteMethod, WriteOutcome } from './point-access.js';
 
 const POLL_MS = 10;
-
-/** The value at a dotted path of a JSON telemetry message. */
-export function telemetryValue(text: string, path: string): number | boolean | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  for (const k of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
-  return typeof v === 'number' || typeof v === 'boolean' ? v : undefined;
-}
 
 export class MqttPointAccess implements PointAccess {
   readonly path = 'mqtt' as const;
@@ -77,7 +66,7 @@ export class MqttPointAccess implements PointAccess {
     const from = this.telemetry.length;
     const got = await this.waitFor(this.telemetry, from + need - 1, this.iface.timeoutMs * need);
     if (!got) return { ok: false, error: `no telemetry on ${this.iface.topics.telemetry} within ${this.iface.timeoutMs * need} ms` };
-    const value = telemetryValue(got.text, p.spec.mqtt!.name);
+    const value = telemetryPointValue(got.text, p.spec.mqtt!.name);
     if (value === undefined) return { ok: false, error: `telemetry has no "${p.spec.mqtt!.name}": ${got.text.slice(0, 120)}` };
     return { ok: true, value, text: `telemetry ${p.spec.mqtt!.name}=${value}` };
   }

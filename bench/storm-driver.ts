@@ -1,0 +1,90 @@
+/**
+ * hil's Modbus load generator as the bench drives it (figures 2 and 3). The real generator is
+ * harness/faults' runModbusStorm (being written alongside the bench); until it exists the bench uses
+ * a minimal closed loop over hil's own ModbusChannel (K connections, FC03 back to back, a response
+ * counts when it parsed and carried one register) and says so in the table, so the figure is never
+ * silently about a different client.
+ */
+import { ModbusChannel } from '../harness/channels/modbus-channel.js';
+import type { ChannelContext } from '../harness/channels/channel.js';
+
+export interface StormRun {
+  sent: number;
+  verifiedResponses: number;
+  achievedRate: number;
+  durationMs: number;
+}
+
+export interface StormDriver {
+  /** 'harness/faults runModbusStorm' or the fallback's name, for the table's notes. */
+  name: string;
+  run(o: { url: string; unitId: number; durationMs: number; connections: number; signal?: AbortSignal }): Promise<StormRun>;
+}
+
+/** Shape of the storm generator's API as agreed (harness/faults). Extra fields are ignored. */
+type RunModbusStorm = (o: {
+  url: string;
+  unitId: number;
+  ratePerSec: number;
+  durationMs: number;
+  connections: number;
+  signal?: AbortSignal;
+  [k: string]: unknown;
+}) => Promise<{ sent: number; verifiedResponses: number; achievedRate?: number; [k: string]: unknown }>;
+
+/** Unbounded target rate: the figure is the sustained maximum, so the generator must never be the one waiting. */
+const FLAT_OUT = 1_000_000;
+
+async function findStorm(): Promise<RunModbusStorm | undefined> {
+  for (const mod of ['../harness/faults/modbus-storm.js', '../harness/faults/storm.js', '../harness/faults/index.js']) {
+    try {
+      const m = (await import(mod)) as { runModbusStorm?: RunModbusStorm };
+      if (typeof m.runModbusStorm === 'function') return m.runModbusStorm;
+    } catch {
+      /* not written yet */
+    }
+  }
+  return undefined;
+}
+
+function fallbackDriver(ctx: ChannelContext): StormDriver {
+  return {
+    name: 'fallback closed loop on hil ModbusChannel (harness/faults runModbusStorm not present)',
+    async run({ url, unitId, durationMs, connections, signal }) {
+      const chans = await Promise.all(Array.from({ length: connections }, () => ModbusChannel.openTcp(url, unitId, ctx, { log: 'none', requestTimeoutMs: 1000 })));
+      let sent = 0;
+      let verified = 0;
+      const t0 = performance.now();
+      const end = t0 + durationMs;
+      try {
+        await Promise.all(
+          chans.map(async (ch) => {
+            while (performance.now() < end && !signal?.aborted) {
+              sent++;
+              const r = await ch.readHolding(0, 1);
+              if (r.ok && r.data.length === 1) verified++;
+            }
+          }),
+        );
+      } finally {
+        await Promise.all(chans.map((c) => c.close()));
+      }
+      const ms = performance.now() - t0;
+      return { sent, verifiedResponses: verified, achievedRate: (verified * 1000) / ms, durationMs: ms };
+    },
+  };
+}
+
+export async function stormDriver(ctx: ChannelContext): Promise<StormDriver> {
+  const storm = await findStorm();
+  if (!storm) return fallbackDriver(ctx);
+  return {
+    name: 'harness/faults runModbusStorm',
+    async run({ url, unitId, durationMs, connections, signal }) {
+      const t0 = performance.now();
+      const r = await storm({ url, unitId, ratePerSec: FLAT_OUT, durationMs, connections, signal });
+      const ms = performance.now() - t0;
+      return { sent: r.sent, verifiedResponses: r.verifiedResponses, achievedRate: r.achievedRate ?? (r.verifiedResponses * 1000) / ms, durationMs: ms };
+    },
+  };
+}

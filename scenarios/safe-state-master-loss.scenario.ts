@@ -1,0 +1,41 @@
+import { FaultSession, faultCycleMs, safeStateNotApplicable } from '../harness/faults/fault-session.js';
+import { scenario } from '../harness/runner/scenario.js';
+
+/**
+ * Measure 6 (issue 8) / issue 5 master loss: the harness is the Modbus master; it goes silent.
+ * The independent monitor must show the outputs at their declared safe values within the
+ * declared reaction time, the heartbeat continuing, and recovery when the master returns.
+ */
+export default scenario({
+  id: 'safe-state-master-loss',
+  title: 'Outputs go to the declared safe state when the master goes silent, and recover when it returns',
+  requirements: ['CPSF:L2.009', 'CPSF:L2.021', 'IEC62443-4-2:CR7.1', 'IEC62443-4-2:CR3.6', 'EN303645:5.9-1', 'EN303645:5.9-2'],
+  interfaces: ['modbusTcp'],
+  changesState: true,
+  notApplicableWhen: safeStateNotApplicable,
+  budgetMs: (t) => 20_000 + faultCycleMs(t.policy.safeState!, faultMs(t.policy.safeState!)),
+  async run(ctx) {
+    const s = await FaultSession.open(ctx);
+    const ss = s.safeState;
+    const config = { before: await s.master.readConfig() } as { before: Record<string, unknown>; after: Record<string, unknown> };
+    const tl = s.timeline('master-loss');
+
+    // Fault: the master stops polling and writing; the silence starts at the end of its last request.
+    const silentFrom = await s.master.pause();
+    tl.mark('fault-start', { lastMasterRequest: 'end', watchdogMs: ss.watchdogMs, reactionMs: ss.reactionMs }, silentFrom);
+    await ctx.sleep(faultMs(ss) - (s.sampler.now() - silentFrom));
+
+    // The master returns: its first request ends the fault.
+    tl.mark('fault-end', {}, s.master.resume());
+    await ctx.sleep(ss.recoveryMs + 1000);
+    tl.mark('post-end');
+    config.after = await s.master.readConfig();
+    const stats = await s.sampler.stop();
+    s.evaluate(tl, 'safe-state', { config, samplerStats: stats });
+  },
+});
+
+/** Long enough to see the reaction and then the safe state holding. */
+function faultMs(ss: { reactionMs: number; heartbeat?: { periodMs: number } }): number {
+  return ss.reactionMs + Math.max(1000, 10 * (ss.heartbeat?.periodMs ?? 100));
+}
