@@ -27,7 +27,7 @@
 import { randomBytes } from 'node:crypto';
 import { isRefusal, type AuthAttempt } from '../harness/oracles/auth-surface.js';
 import type { ConsoleAuthSurface } from '../harness/oracles/auth-surfaces/console-auth.js';
-import { AUTH_IFACES, authSurfaceFor, type AuthIface, type ClosableSurface } from '../harness/oracles/auth-surfaces/surface-for.js';
+import { attemptBoundMs, AUTH_IFACES, authSurfaceFor, type AuthIface, type ClosableSurface } from '../harness/oracles/auth-surfaces/surface-for.js';
 import {
   ConsolePasswordChanger,
   restorePassword,
@@ -41,14 +41,6 @@ import type { ResolvedAccount } from '../harness/profile/secrets.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';
 import { VerdictStop, type ScenarioContext } from '../harness/runner/scenario-context.js';
-
-/** Worst-case time of one login attempt on an interface (prompt waits, connect, proof action, logout). */
-export function attemptBoundMs(t: TargetProfile, iface: AuthIface): number {
-  const i = t.interfaces;
-  if (iface === 'console') return 6 * (i.console?.timeoutMs ?? 3000);
-  if (iface === 'mqtt') return 2 * (i.mqtt?.timeoutMs ?? 3000) + 1000;
-  return 3 * (i.opcua?.timeoutMs ?? 8000);
-}
 
 function presentIfaces(t: TargetProfile): AuthIface[] {
   return AUTH_IFACES.filter((i) => t.interfaces[i] !== undefined);

@@ -54,7 +54,11 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
   const t0 = performance.now();
   const steps: LockoutStep[] = [];
   const res: LockoutWalkResult = { steps, controlOk: false, belowThresholdOk: false, lockedAtThreshold: false };
+  // Start of the latest attempt: the unlock is dated by when the accepted attempt BEGAN, so the
+  // time its proof action takes (an MQTT telemetry wait, an OPC UA read) is not counted as lock time.
+  let lastStart = t0;
   const tryOnce = async (label: string, which: 'good' | 'bad') => {
+    lastStart = performance.now();
     const a = await io.surface.attempt(io.username, which === 'good' ? io.good : io.bad, io.signal);
     const s: LockoutStep = { label, password: which, outcome: a.outcome, detail: a.detail, atMs: Math.round(performance.now() - t0) };
     steps.push(s);
@@ -120,7 +124,7 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
     const early = await tryOnce('good just before declared lock end', 'good');
     res.stillLockedBeforeEnd = isRefusal(early.outcome);
     if (early.outcome === 'accepted') {
-      res.measuredLockMs = Math.round(sinceLock());
+      res.measuredLockMs = Math.round(lastStart - lockStart);
       return res;
     }
   }
@@ -129,7 +133,7 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
   while (sinceLock() <= policy.durationMs + policy.toleranceMs + 5 * pollEvery) {
     const g = await tryOnce('good after declared lock end', 'good');
     if (g.outcome === 'accepted') {
-      res.measuredLockMs = Math.round(sinceLock());
+      res.measuredLockMs = Math.round(lastStart - lockStart);
       break;
     }
     if (g.outcome === 'error') break;

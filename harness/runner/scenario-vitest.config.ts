@@ -4,6 +4,12 @@ import ScenarioSequencer from './scenario-sequencer.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+// If `hil run` dies without stopping us (SIGKILL), end this worker too: no process is left behind.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+}, 500).unref();
+
 /**
  * Vitest config for `hil run`: one device, so scenario files run one after another in a single
  * worker; no retries (a retry could hide a device failure).

@@ -93,6 +93,7 @@ export async function startSimulator(opts: StartOptions): Promise<Simulator> {
   const accounts = new AccountStore(config, alerts);
   const model = new ProcessModel({
     params: config.params, safeValues: config.params.safeValues, safeStateOnCommLoss: sw.safeStateOnCommLoss,
+    stormStallRate: sw.stormResilience ? undefined : config.params.stormStallRate,
   });
   model.on('safe-state', (active: boolean) => { if (active) alerts.raise({ event: 'safe-state', reason: 'comm-loss', mode: sw.safeStateOnCommLoss }); });
   model.start();

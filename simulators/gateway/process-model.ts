@@ -28,6 +28,8 @@ export interface ProcessModelOptions {
   params: Pick<SimParams, 'watchdogMs' | 'heartbeatPeriodMs' | 'temperatureTimeConstantMs' | 'ambientTemperature'>;
   safeValues: SafeValues;
   safeStateOnCommLoss: 'safe' | 'hold';
+  /** Master requests per second above which the process starves (no stormResilience); undefined: never. */
+  stormStallRate?: number;
   /** Injected clock for deterministic tests of the dynamics. */
   now?: () => number;
 }
@@ -36,6 +38,8 @@ export interface ProcessModelOptions {
 export const INITIAL_COMMANDED: Readonly<Commanded> = { heaterSetpoint: 45, valvePosition: 30, pumpOn: true, heaterEnable: true };
 
 const TICK_MS = 20;
+/** Load is judged per bucket of this length; a starved process stays frozen for one bucket after it. */
+const LOAD_BUCKET_MS = 200;
 
 /** Events: 'safe-state' (active: boolean), 'write' (point, value). */
 export class ProcessModel extends EventEmitter {
@@ -47,6 +51,9 @@ export class ProcessModel extends EventEmitter {
   private lastTickAt: number;
   private timers: NodeJS.Timeout[] = [];
   private readonly now: () => number;
+  private loadBucketAt = 0;
+  private loadCount = 0;
+  private stalledUntil = -Infinity;
 
   constructor(private readonly opts: ProcessModelOptions) {
     super();
@@ -60,7 +67,7 @@ export class ProcessModel extends EventEmitter {
     if (this.timers.length) return;
     this.lastTickAt = this.now();
     this.timers.push(setInterval(() => this.tick(), TICK_MS));
-    this.timers.push(setInterval(() => { this.heartbeat = (this.heartbeat + 1) % 65536; }, this.opts.params.heartbeatPeriodMs));
+    this.timers.push(setInterval(() => { if (!this.stalled) this.heartbeat = (this.heartbeat + 1) % 65536; }, this.opts.params.heartbeatPeriodMs));
     for (const t of this.timers) t.unref();
   }
 
@@ -71,6 +78,7 @@ export class ProcessModel extends EventEmitter {
 
   /** Any request from the controlling master feeds the watchdog and ends a safe state. */
   masterTraffic(_source: MasterSource): void {
+    this.noteLoad();
     this.lastMasterAt = this.now();
     if (this.safeState) this.setSafeState(false);
   }
@@ -96,11 +104,25 @@ export class ProcessModel extends EventEmitter {
     };
   }
 
+  /** True while a request storm starves the process (weak profile: no stormResilience). */
+  get stalled(): boolean {
+    return this.now() < this.stalledUntil;
+  }
+
+  private noteLoad(): void {
+    const rate = this.opts.stormStallRate;
+    if (rate === undefined) return;
+    const t = this.now();
+    if (t - this.loadBucketAt >= LOAD_BUCKET_MS) { this.loadBucketAt = t; this.loadCount = 0; }
+    if (++this.loadCount > (rate * LOAD_BUCKET_MS) / 1000) this.stalledUntil = t + LOAD_BUCKET_MS;
+  }
+
   /** Advances the dynamics; public so unit tests can drive an injected clock. */
   tick(): void {
     const t = this.now();
     const dt = Math.max(0, t - this.lastTickAt);
     this.lastTickAt = t;
+    if (this.stalled) return; // a starved process does nothing, its watchdog included
     if (!this.safeState && t - this.lastMasterAt > this.opts.params.watchdogMs) this.setSafeState(true);
     const out = this.actual;
     const target = out.heaterEnable ? out.heaterSetpoint : this.opts.params.ambientTemperature;

@@ -33,6 +33,7 @@ const baseParams: SimParams = {
   passwordHistory: 3,
   externalReconnect: { mode: 'backoff', initialMs: 500, maxMs: 8000 },
   hostileSeed: 1,
+  stormStallRate: 300,
 };
 
 function hardened(): SimConfig {
@@ -55,6 +56,7 @@ function hardened(): SimConfig {
       privilegeSeparation: true,
       consoleLoginRequired: true,
       hostile: false,
+      stormResilience: true,
     },
     params: structuredClone(baseParams),
     ports: {},
@@ -84,6 +86,7 @@ function weak(): SimConfig {
       // against; the unauthenticated shell of the weak profile is the debug port.
       consoleLoginRequired: true,
       hostile: false,
+      stormResilience: false,
     },
     params: { ...structuredClone(baseParams), idleTimeoutMs: 0, externalReconnect: { mode: 'fixed', initialMs: 50, maxMs: 50 } },
     ports: {},

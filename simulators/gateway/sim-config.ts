@@ -38,6 +38,11 @@ export const SwitchesSchema = z.strictObject({
   consoleLoginRequired: z.boolean(),
   /** Replace every interface by a misbehaving server (malformed frames, stalls, resets, noise). */
   hostile: z.boolean(),
+  /**
+   * The process keeps running under a request storm. Off: above `params.stormStallRate` master
+   * requests per second the process starves (heartbeat and dynamics freeze) until the storm ends.
+   */
+  stormResilience: z.boolean(),
 });
 export type SimSwitches = z.infer<typeof SwitchesSchema>;
 
@@ -78,6 +83,8 @@ export const ParamsSchema = z.strictObject({
   }),
   /** Seed of the hostile servers' misbehaviour, so a failing run can be replayed. */
   hostileSeed: z.number().int(),
+  /** Master requests per second above which a process without stormResilience starves. */
+  stormStallRate: z.number().int().min(1),
 });
 export type SimParams = z.infer<typeof ParamsSchema>;
 

@@ -24,3 +24,11 @@ export function authSurfaceFor(target: TargetProfile, iface: AuthIface, ctx: Cha
       return i.opcua ? new OpcuaAuthSurface(i.opcua, ctx, opcuaProofNode(target)) : undefined;
   }
 }
+
+/** Worst-case time of one login attempt on an interface (prompt waits, connect, proof action, logout): for scenario budgets. */
+export function attemptBoundMs(t: TargetProfile, iface: AuthIface): number {
+  const i = t.interfaces;
+  if (iface === 'console') return 6 * (i.console?.timeoutMs ?? 3000);
+  if (iface === 'mqtt') return 2 * (i.mqtt?.timeoutMs ?? 3000) + 1000;
+  return 3 * (i.opcua?.timeoutMs ?? 8000);
+}

@@ -1,0 +1,261 @@
+/**
+ * Login-failure lockout (CPSF L2.007, IEC 62443-4-2 CR 1.11, EN 303 645 5.1-5): the OWASP
+ * WSTG-ATHN-03 boundary walk (harness/oracles/lockout-walk.ts) on every interface the profile
+ * lists in `policy.lockout.interfaces` that the target has: positive control, N-1 failures then
+ * a good login (works), N failures then a good login (refused), a probe just before the declared
+ * duration T (still refused), then polling from T until the good login works again. Measures the
+ * actual threshold and lock duration per interface (limits: = N, within [T, T + tolerance]).
+ *
+ * - Account: the `user` account when the profile has one; locking the admin is a denial-of-service
+ *   risk on a real device (and the admin stays free to watch the alert topic).
+ * - Reconnects: the MQTT and OPC UA surfaces open a fresh connection for every attempt, so a lock
+ *   reached at N there also shows that reconnecting does not reset the counter.
+ * - Alert: with `policy.alerts.mqttTopic` and an MQTT interface, the admin subscribes before the
+ *   walks; a message mentioning the lock must arrive within ALERT_WINDOW_MS of the N-th failure.
+ * - No lockout declared: L2.007 requires one, so the scenario does not become NOT_APPLICABLE. It
+ *   probes with a reference threshold of 10 (the top of NIST SP 800-53 AC-7's usual range): the
+ *   good password still accepted after 10 failures is a FAIL; refused means the device has some
+ *   lock the profile does not describe, which cannot be measured without declared values:
+ *   INCONCLUSIVE, asking the lab to declare it.
+ * - Waits follow the declared durations; between interfaces the walk already ended with the
+ *   account usable again (the lock is shared across interfaces on many devices), and teardown
+ *   waits, bounded by T + tolerance, until a good login works.
+ */
+import { MqttChannel, type ReceivedMessage } from '../harness/channels/mqtt-channel.js';
+import { isRefusal } from '../harness/oracles/auth-surface.js';
+import { attemptBoundMs, authSurfaceFor, type AuthIface, type ClosableSurface } from '../harness/oracles/auth-surfaces/surface-for.js';
+import { lockoutWalk, type LockoutPolicy, type LockoutWalkResult } from '../harness/oracles/lockout-walk.js';
+import type { ResolvedAccount } from '../harness/profile/secrets.js';
+import type { TargetProfile } from '../harness/profile/target-schema.js';
+import { scenario } from '../harness/runner/scenario.js';
+import { VerdictStop, type ScenarioContext } from '../harness/runner/scenario-context.js';
+
+/** How long after the N-th failure an alert may take to arrive. */
+export const ALERT_WINDOW_MS = 5_000;
+/** Probe threshold when the profile declares no lockout. */
+export const REFERENCE_THRESHOLD = 10;
+/** A wrong password that no policy-conforming account has. */
+const BAD_PASSWORD = 'hil-wrong-Passw0rd';
+const ALERT_MATCH = /lock/i;
+
+function lockIfaces(t: TargetProfile): AuthIface[] {
+  const declared = t.policy.lockout?.interfaces ?? (['console', 'mqtt', 'opcua'] as AuthIface[]);
+  return declared.filter((i) => t.interfaces[i] !== undefined);
+}
+
+function budgetMs(t: TargetProfile): number {
+  const l = t.policy.lockout;
+  const n = l?.threshold ?? REFERENCE_THRESHOLD;
+  const lockWait = l ? l.durationMs + l.toleranceMs : 0;
+  let ms = 15_000 + ALERT_WINDOW_MS;
+  // Walk worst case: control, 2 rounds below N, N at threshold, up to 3N extra pairs, polls; plus two lock wait-outs.
+  for (const i of lockIfaces(t)) ms += (9 * n + 8) * attemptBoundMs(t, i) + 2 * lockWait + 2_000;
+  return ms;
+}
+
+export default scenario({
+  id: 'lockout',
+  title: 'Login-failure lockout engages at the declared threshold, lasts the declared duration, and raises an alert',
+  requirements: [
+    'CPSF:L2.007',
+    'PlantIoT:2-3',
+    'JSSEC:No.45',
+    'IEC62443-4-2:CR1.11',
+    'IEC62443-4-2:CR2.8',
+    'EN303645:5.1-5',
+    'NISTIR8259A:LAI-3',
+  ],
+  interfaces: ['console', 'mqtt', 'opcua'],
+  changesState: true,
+  budgetMs,
+  async run(ctx) {
+    const t = ctx.target;
+    const acct = ctx.secrets.user ?? ctx.secrets.admin;
+    if (!acct) throw new VerdictStop('ERROR', 'the profile declares no account (credentials.user/admin) to walk the lockout with');
+    if (!ctx.secrets.user) ctx.log('no user account declared: walking the lockout with the admin account (a denial-of-service risk on a real device)');
+    const ifaces = lockIfaces(t);
+    if (!ifaces.length) {
+      ctx.notApplicable(`the target has none of the lockout interfaces the profile declares (${t.policy.lockout?.interfaces.join(', ')})`);
+      return;
+    }
+    const surfaces = new Map<AuthIface, ClosableSurface>();
+    for (const i of ifaces) {
+      const s = authSurfaceFor(t, i, ctx.channelCtx)!;
+      surfaces.set(i, s);
+      ctx.track({ close: () => s.close?.() });
+    }
+    const l = t.policy.lockout;
+    if (l) {
+      ctx.defer(`wait until ${acct.username} logs in again`, () => waitUsable(ctx, [...surfaces.values()], acct, l.durationMs + l.toleranceMs, AbortSignal.timeout(14_000)));
+    }
+    if (!l) return undeclared(ctx, surfaces, acct);
+
+    const alerts = await alertWatch(ctx);
+    const policy: LockoutPolicy = { threshold: l.threshold, durationMs: l.durationMs, toleranceMs: l.toleranceMs, resetOnSuccess: l.resetOnSuccess };
+    let usable = true;
+    await ctx.forEachInterface(ifaces, async (iface) => {
+      if (!usable) await waitUsable(ctx, [surfaces.get(iface)!], acct, l.durationMs + l.toleranceMs, ctx.signal);
+      if (iface !== 'console') ctx.log(`[${iface}] every attempt uses a fresh connection: a lock at N also shows reconnecting does not reset the counter`);
+      let lockAt: number | undefined;
+      const walk = await lockoutWalk(policy, {
+        surface: surfaces.get(iface)!,
+        username: acct.username,
+        good: acct.password,
+        bad: BAD_PASSWORD,
+        signal: ctx.signal,
+        sleep: (ms) => ctx.sleep(ms),
+        onStep: (s) => {
+          if (s.label === `threshold bad #${l.threshold}`) lockAt = Date.now();
+          ctx.log(`[${iface}] ${s.label}: ${s.outcome} (${s.detail}) at ${s.atMs} ms`, { iface, step: s });
+        },
+      });
+      usable = walk.steps.at(-1)?.outcome === 'accepted';
+      judge(ctx, iface, policy, walk);
+      if (alerts && walk.lockedAtThreshold && lockAt !== undefined) await judgeAlert(ctx, iface, alerts, lockAt);
+    });
+  },
+});
+
+/** Turn a walk into checks, measurements and the interface's verdict. */
+function judge(ctx: ScenarioContext, iface: AuthIface, p: LockoutPolicy, w: LockoutWalkResult): void {
+  const n = p.threshold;
+  const badAccepted = w.steps.find((s) => s.password === 'bad' && s.outcome === 'accepted');
+  if (badAccepted) {
+    ctx.fail(`wrong password accepted on ${iface} (${badAccepted.detail}): there is no authentication to lock`, iface);
+    return;
+  }
+  ctx.control(`good login works on ${iface}`, {
+    passed: w.controlOk,
+    actual: w.steps[0]?.detail ?? 'no attempt',
+    iface,
+    reason: `positive control failed: the good password did not log in on ${iface} before the walk (${w.steps[0]?.outcome}: ${w.steps[0]?.detail})`,
+    onFail: w.steps[0]?.outcome === 'error' ? 'ERROR' : 'INCONCLUSIVE',
+  });
+  if (w.undecided) {
+    ctx.inconclusive(`an attempt gave no decision during the lockout walk on ${iface}: ${w.undecided}`, iface);
+    return;
+  }
+  ctx.measure(`lockoutThreshold[${iface}]`, w.measuredThreshold ?? null, { unit: 'failures', limits: { equals: n }, iface });
+  let ok = ctx.check(`good login after ${n - 1} failures works on ${iface}`, {
+    expected: 'accepted',
+    actual: w.belowThresholdOk,
+    passed: w.belowThresholdOk,
+    iface,
+    reason: `good password refused on ${iface} after only ${n - 1} failed logins (declared threshold ${n})`,
+  });
+  if (!ok) return;
+  ok = ctx.check(`good login after ${n} failures refused on ${iface}`, {
+    expected: 'refused (locked)',
+    actual: w.lockedAtThreshold,
+    passed: w.lockedAtThreshold,
+    iface,
+    reason:
+      w.measuredThreshold !== undefined
+        ? `lock engages on ${iface} only after ${w.measuredThreshold} failed logins (declared ${n})`
+        : `good password still accepted on ${iface} after ${n} failed logins (no lockout; none up to ${4 * n})`,
+  });
+  if (!ok) return;
+  if (w.stillLockedBeforeEnd === false) {
+    ctx.fail(`lock on ${iface} ended after ${w.measuredLockMs} ms, before the declared ${p.durationMs} ms`, iface);
+    return;
+  }
+  const max = p.durationMs + p.toleranceMs;
+  ctx.measure(`lockoutDuration[${iface}]`, w.measuredLockMs ?? null, { unit: 'ms', limits: { min: p.durationMs, max }, iface });
+  ok = ctx.check(`lock on ${iface} ends within [T, T + tolerance]`, {
+    expected: `${p.durationMs}..${max} ms`,
+    actual: w.measuredLockMs ?? 'still locked',
+    passed: w.measuredLockMs !== undefined && w.measuredLockMs >= p.durationMs && w.measuredLockMs <= max,
+    iface,
+    reason:
+      w.measuredLockMs === undefined
+        ? `account still locked on ${iface} well after the declared ${p.durationMs} ms + ${p.toleranceMs} ms tolerance`
+        : `lock on ${iface} lasted ${w.measuredLockMs} ms, outside the declared ${p.durationMs} ms + ${p.toleranceMs} ms tolerance`,
+  });
+  if (ok) ctx.pass(`locks at ${n} failures, unlocks after ${w.measuredLockMs} ms (declared ${p.durationMs} ms + ${p.toleranceMs} ms)`, iface);
+}
+
+interface AlertWatch {
+  topic: string;
+  messages: ReceivedMessage[];
+}
+
+/** Subscribe to the declared alert topic as admin BEFORE any walk; undefined when no alert channel is declared. */
+async function alertWatch(ctx: ScenarioContext): Promise<AlertWatch | undefined> {
+  const topic = ctx.target.policy.alerts?.mqttTopic;
+  const mqtt = ctx.target.interfaces.mqtt;
+  if (!topic || !mqtt) {
+    ctx.log(`lock alert not checked: ${!topic ? 'no policy.alerts.mqttTopic declared' : 'the target has no MQTT interface'}`);
+    return undefined;
+  }
+  const admin = ctx.secrets.admin ?? ctx.secrets.user!;
+  const fail = (why: string) => {
+    ctx.inconclusive(`could not watch the alert topic ${topic} as ${admin.username}: ${why}; the lock alert is unchecked`, 'mqtt');
+    return undefined;
+  };
+  const r = await MqttChannel.connect(mqtt, { username: admin.username, password: admin.password }, ctx.channelCtx, { signal: ctx.signal });
+  if (!r.ok) return fail(r.error);
+  ctx.track(r.channel);
+  const sub = await r.channel.subscribe(topic, { qos: 0, signal: ctx.signal });
+  if (!sub.ok) return fail(`subscribe ${sub.outcome}${sub.granted !== undefined ? ` 0x${sub.granted.toString(16)}` : ''}`);
+  const watch: AlertWatch = { topic, messages: [] };
+  r.channel.onMessage(topic, (m) => watch.messages.push(m));
+  return watch;
+}
+
+async function judgeAlert(ctx: ScenarioContext, iface: AuthIface, w: AlertWatch, lockAt: number): Promise<void> {
+  const until = lockAt + ALERT_WINDOW_MS;
+  if (Date.now() < until) await ctx.sleep(until - Date.now());
+  const hit = w.messages.find((m) => m.at >= lockAt - 1_000 && m.at <= until && ALERT_MATCH.test(m.text));
+  ctx.measure(`lockAlertLatency[${iface}]`, hit ? hit.at - lockAt : null, { unit: 'ms', limits: { max: ALERT_WINDOW_MS }, iface });
+  ctx.check(`lock on ${iface} raised an alert on ${w.topic}`, {
+    expected: `a message matching ${ALERT_MATCH} within ${ALERT_WINDOW_MS} ms`,
+    actual: hit ? hit.text.slice(0, 200) : `${w.messages.length} message(s), none about the lock`,
+    passed: !!hit,
+    iface,
+    reason: `lock on ${iface} raised no alert on ${w.topic} within ${ALERT_WINDOW_MS / 1000} s`,
+  });
+}
+
+/** Poll the good login until it works (the lock is over) or `maxMs` passes. */
+async function waitUsable(ctx: ScenarioContext, surfaces: ClosableSurface[], acct: ResolvedAccount, maxMs: number, signal: AbortSignal): Promise<void> {
+  const s = surfaces[0];
+  if (!s) return;
+  const end = performance.now() + maxMs;
+  for (;;) {
+    if (signal.aborted) return;
+    const a = await s.attempt(acct.username, acct.password, signal).catch(() => undefined);
+    if (a?.outcome === 'accepted') {
+      ctx.log(`${acct.username} logs in again on ${s.iface}`);
+      return;
+    }
+    if (performance.now() > end) {
+      ctx.log(`${acct.username} still does not log in on ${s.iface} after ${maxMs} ms (${a?.outcome}: ${a?.detail})`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** No lockout declared: does the good password still work after REFERENCE_THRESHOLD failures? */
+async function undeclared(ctx: ScenarioContext, surfaces: Map<AuthIface, ClosableSurface>, acct: ResolvedAccount): Promise<void> {
+  const n = REFERENCE_THRESHOLD;
+  let lockedBy: AuthIface | undefined;
+  await ctx.forEachInterface([...surfaces.keys()], async (iface) => {
+    if (lockedBy) return ctx.log(`[${iface}] not probed: the account may still be locked by the undeclared lock seen on ${lockedBy}`);
+    const s = surfaces.get(iface)!;
+    const c = await s.attempt(acct.username, acct.password, ctx.signal);
+    ctx.control(`good login works on ${iface}`, { passed: c.outcome === 'accepted', actual: c.detail, iface, reason: `positive control failed on ${iface}: ${c.detail}` });
+    for (let i = 1; i <= n; i++) {
+      const b = await s.attempt(acct.username, BAD_PASSWORD, ctx.signal);
+      if (b.outcome === 'accepted') return ctx.fail(`wrong password accepted on ${iface}: there is no authentication to lock`, iface);
+      if (b.outcome === 'error') return ctx.inconclusive(`no decision for failed login #${i} on ${iface}: ${b.detail}`, iface);
+    }
+    const g = await s.attempt(acct.username, acct.password, ctx.signal);
+    if (g.outcome === 'accepted') return ctx.fail(`the profile declares no lockout and the good password is still accepted on ${iface} after ${n} failed logins (no lockout)`, iface);
+    if (isRefusal(g.outcome) || g.outcome === 'restricted') {
+      lockedBy = iface;
+      return ctx.inconclusive(`the good password is refused on ${iface} after ${n} failed logins, but the profile declares no lockout: declare policy.lockout to measure it`, iface);
+    }
+    ctx.inconclusive(`no decision for the good login after ${n} failures on ${iface}: ${g.detail}`, iface);
+  });
+}

@@ -1,0 +1,93 @@
+import { ChannelError } from '../../harness/channels/channel.js';
+import { OpcuaChannel } from '../../harness/channels/opcua-channel.js';
+import type { ScenarioContext } from '../../harness/runner/scenario-context.js';
+
+/** Outcome of trying to really use a SecurityPolicy None channel. */
+export interface NoneSessionCheck {
+  /** 'activated': a session over None worked; 'refused': the server said no; 'undecided': no server answer. */
+  outcome: 'activated' | 'refused' | 'undecided';
+  detail: string;
+}
+
+const SECURITY_REJECTED = /^BadSecurity(Mode|Policy)Rejected$|^BadSecurityChecksFailed$/;
+
+/**
+ * Open a None/None secure channel and try to activate a session over it. Many servers allow None
+ * for discovery only, so the channel opening proves nothing; the session decides. Anonymous first
+ * (no secret on an unencrypted channel); only when the server refuses the IDENTITY rather than the
+ * security mode, the least-privileged account is tried. The endpoint is injected when not
+ * advertised, so the server's own answer is what counts (node-opcua would refuse locally).
+ */
+export async function tryNoneSession(ctx: ScenarioContext): Promise<NoneSessionCheck> {
+  const iface = ctx.target.interfaces.opcua!;
+  let ch: OpcuaChannel;
+  try {
+    ch = await OpcuaChannel.connect(iface, ctx.channelCtx, { securityPolicy: 'None', securityMode: 'None' });
+  } catch (e) {
+    if (e instanceof ChannelError && e.kind === 'aborted') throw e;
+    const kind = e instanceof ChannelError ? e.kind : 'protocol';
+    return kind === 'timeout' ? { outcome: 'undecided', detail: `None channel: no answer (${(e as Error).message})` } : { outcome: 'refused', detail: `None secure channel refused (${kind})` };
+  }
+  try {
+    const anon = await ch.createSession('anonymous', { injectEndpoint: true });
+    if (anon.ok) return { outcome: 'activated', detail: 'an anonymous session over None/None was activated' };
+    if (SECURITY_REJECTED.test(anon.status)) return { outcome: 'refused', detail: `session over None refused (${anon.status})` };
+    const acct = ctx.secrets.user ?? ctx.secrets.admin;
+    if (!anon.status.startsWith('Bad') || !acct) return { outcome: 'undecided', detail: `anonymous session over None: ${anon.status}${acct ? '' : ' and no account to try'}` };
+    const user = await ch.createSession({ username: acct.username, password: acct.password }, { injectEndpoint: true });
+    if (user.ok) return { outcome: 'activated', detail: `a session for '${acct.username}' over None/None was activated` };
+    if (user.status.startsWith('Bad')) return { outcome: 'refused', detail: `session over None refused (anonymous: ${anon.status}; '${acct.username}': ${user.status})` };
+    return { outcome: 'undecided', detail: `session over None: no server status (${user.message ?? user.status})` };
+  } finally {
+    await ch.close();
+  }
+}
+
+/**
+ * OPC UA without security (CPSF L3.017/L3.018, plant manual 3-2/3-3), against
+ * `policy.secureChannel.opcuaSecurityNone`: control (a channel with the profile's own security
+ * answers GetEndpoints), every advertised endpoint with SecurityMode/Policy None is a FAIL when None
+ * is declared off, and a forced None session is tried for real (a hidden None endpoint FAILs too).
+ */
+export async function probeOpcuaSecurityNone(ctx: ScenarioContext): Promise<void> {
+  const iface = ctx.target.interfaces.opcua!;
+  const ch = ctx.track(await OpcuaChannel.connect(iface, ctx.channelCtx));
+  const eps = await ch.getEndpoints();
+  await ch.close();
+  ctx.control(`GetEndpoints over ${iface.securityPolicy}/${iface.securityMode}`, {
+    passed: eps.length > 0,
+    actual: eps.length,
+    iface: 'opcua',
+    reason: 'OPC UA positive control failed: GetEndpoints returned no endpoint',
+  });
+  const label = (e: (typeof eps)[number]) => `${e.securityPolicy}/${e.securityMode}`;
+  const insecure = [...new Set(eps.filter((e) => e.securityMode === 'None' || e.securityPolicy === 'None').map(label))];
+  ctx.measure('opcuaEndpoints', [...new Set(eps.map(label))], { iface: 'opcua' });
+  ctx.measure('opcuaEndpointsWithoutSecurity', insecure, { iface: 'opcua', limits: { equals: 0 } });
+
+  const none = await tryNoneSession(ctx);
+  ctx.measure('opcuaNoneSession', none.outcome, { iface: 'opcua' });
+  ctx.log(`None/None session check: ${none.detail}`);
+
+  if (ctx.target.policy.secureChannel.opcuaSecurityNone) {
+    return ctx.notApplicable(`SecurityPolicy None is declared allowed (policy.secureChannel.opcuaSecurityNone: true); noted: ${insecure.join(', ') || 'none advertised'}; ${none.detail}`, 'opcua');
+  }
+  const offered = ctx.check('no OPC UA endpoint without security', {
+    expected: 'no None endpoint',
+    actual: insecure,
+    passed: insecure.length === 0,
+    iface: 'opcua',
+    reason: `OPC UA offers endpoints without security (${insecure.join(', ')})${none.outcome === 'activated' ? `; ${none.detail}` : ''}`,
+  });
+  if (!offered) return;
+  const used = ctx.check('no session over SecurityPolicy None', {
+    expected: 'refused',
+    actual: none.detail,
+    passed: none.outcome !== 'activated',
+    iface: 'opcua',
+    reason: `OPC UA hides a None endpoint: ${none.detail} although none is advertised`,
+  });
+  if (!used) return;
+  if (none.outcome === 'undecided') return ctx.inconclusive(`no None endpoint advertised, but the forced None session got no decision: ${none.detail}`, 'opcua');
+  ctx.pass(`every endpoint is secured (${[...new Set(eps.map(label))].join(', ')}); ${none.detail}`, 'opcua');
+}

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { startSimInBlock } from '../../harness/demo/sim-in-block.js';
+import { needParts } from '../support/real-parts.js';
+import { SIM_SECRETS } from '../support/scenario-harness.js';
+import { HIL, hil } from './cli-process.js';
+
+const parts = await needParts('socat');
+const targets = join(import.meta.dirname, '../../targets');
+
+/** Scenario workers of one run: processes whose environment carries HIL_RUN_DIR=<out>. */
+function workersOf(out: string): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(`HIL_RUN_DIR=${out}`)) pids.push(Number(d));
+    } catch {
+      // gone, or not readable
+    }
+  }
+  return pids;
+}
+
+describe.skipIf(parts.skip)('a run killed mid-way', () => {
+  test('SIGKILL of hil run: the worker ends too, the evidence survives, hil report re-renders it', async () => {
+    parts.assert();
+    const sim = await startSimInBlock({ profile: 'hardened', opcua: false });
+    try {
+      const out = mkdtempSync(join(tmpdir(), 'hil-killed-'));
+      const env = {
+        ...process.env,
+        ...sim.targetEnv,
+        HIL_SIM_ADMIN_PASSWORD: SIM_SECRETS[0],
+        HIL_SIM_OPERATOR_PASSWORD: SIM_SECRETS[1],
+        HIL_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'hil-cfg-')),
+      };
+      const p = spawn(process.execPath, [HIL, 'run', '--target', join(targets, 'sim-hardened.yaml'), '--out', out], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('no scenario started within 60 s')), 60_000);
+        let buf = '';
+        p.stdout.on('data', (d) => {
+          buf += d;
+          if (buf.includes('▶')) {
+            clearTimeout(t);
+            resolve();
+          }
+        });
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      p.kill('SIGKILL');
+      await new Promise((r) => p.once('close', r));
+
+      // The worker notices that its parent is gone and ends within a few seconds.
+      const until = Date.now() + 15_000;
+      while (workersOf(out).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+      expect(workersOf(out), 'scenario worker still running after its parent was killed').toEqual([]);
+
+      expect(existsSync(join(out, 'evidence.jsonl'))).toBe(true);
+      expect(existsSync(join(out, 'report.json'))).toBe(false);
+      const r = await hil(['report', out], env);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { run: { partial?: boolean }; results: { verdict: string }[] };
+      expect(report.run.partial).toBe(true);
+      expect(report.results.some((x) => x.verdict === 'ERROR' || x.verdict === 'NOT_RUN')).toBe(true);
+      const v = await hil(['verify', out], env);
+      expect(v.code, v.stdout + v.stderr).toBe(0);
+    } finally {
+      await sim.sim.stop();
+    }
+  }, 120_000);
+});
