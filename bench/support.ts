@@ -4,9 +4,9 @@
  * child process (bench/helpers/sim-child.ts) that keeps the device off the bench's event loop.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChannelContext } from '../harness/channels/channel.js';
 import { EvidenceLog } from '../harness/evidence/evidence-log.js';
@@ -96,47 +96,57 @@ function childrenMap(): Map<number, number[]> {
   return kids;
 }
 
-function rssKiB(pid: number): number {
+function memKiB(pid: number): { rss: number; pss: number } {
+  let rss = 0;
+  let pss = 0;
   try {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
+    // smaps_rollup has both: Rss counts shared pages in every process, Pss splits them among sharers.
+    const t = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    rss = Number(/^Rss:\s+(\d+)/m.exec(t)?.[1] ?? 0);
+    pss = Number(/^Pss:\s+(\d+)/m.exec(t)?.[1] ?? 0);
   } catch {
-    return 0;
+    /* exited meanwhile, or no smaps_rollup */
   }
+  return { rss, pss };
 }
 
-/** Summed RSS (MiB) of `root` and all its descendants right now. */
-export function treeRssMiB(root: number): number {
+/** Summed RSS and PSS (MiB) of `root` and all its descendants right now. */
+export function treeMemMiB(root: number): { rss: number; pss: number } {
   const kids = childrenMap();
-  let total = 0;
+  let rss = 0;
+  let pss = 0;
   const stack = [root];
   const seen = new Set<number>();
   while (stack.length) {
     const p = stack.pop()!;
     if (seen.has(p)) continue;
     seen.add(p);
-    total += rssKiB(p);
+    const m = memKiB(p);
+    rss += m.rss;
+    pss += m.pss;
     stack.push(...(kids.get(p) ?? []));
   }
-  return total / 1024;
+  return { rss: rss / 1024, pss: pss / 1024 };
 }
 
 /**
- * Samples the summed RSS of a process tree every `periodMs` and keeps the peak. Summed RSS counts
- * shared pages (node's binary, libraries) once per process, which is what "memory the lab machine
- * must have" means for a fleet of worker processes.
+ * Samples the memory of a process tree every `periodMs` and keeps the peaks. Summed RSS counts shared
+ * pages (node's binary, libraries) once per process: the conservative "how much RAM must the lab
+ * machine have" figure. Summed PSS shares them out and is the closer estimate of real use.
  */
-export function startRssSampler(root: number, periodMs = 100): { stop(): number; peak(): number } {
-  let peak = treeRssMiB(root);
-  const t = setInterval(() => {
-    peak = Math.max(peak, treeRssMiB(root));
-  }, periodMs);
+export function startRssSampler(root: number, periodMs = 100): { stop(): { rss: number; pss: number } } {
+  const peak = { rss: 0, pss: 0 };
+  const take = () => {
+    const m = treeMemMiB(root);
+    peak.rss = Math.max(peak.rss, m.rss);
+    peak.pss = Math.max(peak.pss, m.pss);
+  };
+  take();
+  const t = setInterval(take, periodMs);
   return {
-    peak: () => peak,
     stop: () => {
       clearInterval(t);
-      peak = Math.max(peak, treeRssMiB(root));
-      return peak;
+      return { ...peak };
     },
   };
 }
@@ -218,4 +228,56 @@ export function ensureSimSecrets(): Record<string, string> {
   process.env.HIL_SIM_ADMIN_PASSWORD ??= 'Bench-Admin-Pass#2024';
   process.env.HIL_SIM_OPERATOR_PASSWORD ??= 'Bench-Oper-Pass#2024';
   return { HIL_SIM_ADMIN_PASSWORD: process.env.HIL_SIM_ADMIN_PASSWORD, HIL_SIM_OPERATOR_PASSWORD: process.env.HIL_SIM_OPERATOR_PASSWORD };
+}
+
+// ---------------------------------------------------------------- fleets and resolved target files
+
+export interface FleetChild {
+  sims: { base: number; targetEnv: Record<string, string> }[];
+  stop(): Promise<void>;
+}
+
+/** N hardened simulators (no OPC UA) in one child process (bench/helpers/sim-fleet.ts). */
+export async function startSimFleet(n: number): Promise<FleetChild> {
+  const helper = fileURLToPath(new URL('./helpers/sim-fleet.ts', import.meta.url));
+  const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const child = spawn(process.execPath, [tsx, helper, String(n)], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: process.env });
+  const sims = await new Promise<FleetChild['sims']>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`simulator fleet of ${n} did not start in 120 s`)), 120_000);
+    child.once('exit', (c) => reject(new Error(`simulator fleet exited (${c}) before ready`)));
+    child.on('message', (m: { type: string; sims: FleetChild['sims'] }) => {
+      if (m.type === 'ready') {
+        clearTimeout(t);
+        resolve(m.sims);
+      }
+    });
+  });
+  return {
+    sims,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/**
+ * `hil run` takes one environment for all its targets, but every simulator of a fleet has its own
+ * ports: write one target file per simulator with its values put in place of the ${HIL_SIM_*}
+ * placeholders (an empty value keeps the placeholder, as the loader would fall back to the default),
+ * and a distinct name so each gets its own run directory.
+ */
+export function resolvedTargetFile(template: string, targetEnv: Record<string, string>, name: string, outFile: string): string {
+  const text = readFileSync(template, 'utf8')
+    .replace(/\$\{(HIL_SIM_[A-Z0-9_]+)(:-[^}]*)?\}/g, (m, v: string) => (targetEnv[v] ? targetEnv[v] : m))
+    .replace(/^name:.*$/m, `name: ${name}`);
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, text);
+  return outFile;
 }

@@ -77,7 +77,7 @@ export default scenario({
     if (cfg.prompts.idleLogout) ends.idleLogout = compilePattern(cfg.prompts.idleLogout);
     let endedBy: string | undefined;
     try {
-      const w = await con.tryWaitFor(ends, { signal: ctx.signal, timeoutMs: Math.max(1, idleMs + margin - (performance.now() - lastInput)) });
+      const w = await con.tryWaitFor(ends, { signal: ctx.signal, timeoutMs: Math.max(1, Math.round(idleMs + margin - (performance.now() - lastInput))) });
       endedBy = w?.matched;
     } catch (e) {
       if (!(e instanceof ChannelError) || ctx.signal.aborted) throw e;

@@ -6,10 +6,29 @@ import { probePointOnPath, type PointProbeDeps } from '../harness/oracles/range-
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';
 
+/*
+ * L2.021 "verify commands are in the allowed range before acting": for every declared point with a
+ * range and every interface that maps it (Modbus TCP/RTU FC06 and FC16, MQTT command, OPC UA write,
+ * console command), harness/oracles/range-probe.ts runs control → probes → restore.
+ *
+ * Decisions:
+ * - Judged by effect: read-back and the field monitor decide; the reply only tells rejected from
+ *   silently ignored. Stored out-of-range value → FAIL. Safe but not the declared reaction (clamped
+ *   where reject is declared, silently ignored, a Modbus exception outside rejectCodes) → FAIL too:
+ *   the declared reaction is the device's contract ("defined anomaly behaviour"), and a master's
+ *   alarm handling depends on it. Undecidable effect → INCONCLUSIVE.
+ * - Alerts: when the profile declares policy.alerts.mqttTopic, every rejected out-of-range write must
+ *   be matched by an alert message there (counted, not parsed) or the point × interface FAILS
+ *   (MITRE M0818: "... while also logging or alerting"). Clamps and wrong-type refusals are not
+ *   required to alert. Without a declared topic alerts are not checked (the report has no alert
+ *   measurement then).
+ * - Wrong type: text where a number belongs must be refused whatever the range reaction is; Modbus
+ *   has no types (recorded as not applicable).
+ */
 const INTERFACES: WritableInterface[] = ['modbusTcp', 'modbusRtu', 'mqtt', 'opcua', 'console'];
 
 /** Device operations per point and interface: controls, and per probe re-arm + write + monitor + read-back. */
-const OPS_PER_POINT = 40;
+const OPS_PER_POINT = 30;
 
 /** The points this check can probe: writable numbers with at least one declared limit. */
 export function rangePoints(t: TargetProfile): PointRef[] {

@@ -23,6 +23,16 @@ export interface FieldMonitorOptions extends OpOptions {
 
 type Table = 'holding' | 'input' | 'coil' | 'discrete';
 
+/**
+ * Engineering value of a raw register: raw × scale, the profile's convention (scale 0.1 for a
+ * register holding value × 10). Registers are read as signed 16-bit unless told otherwise, because
+ * devices store negative values that way.
+ */
+export function engineeringValue(scale: number, raw: number | boolean, signed = true): MonitorValue {
+  if (typeof raw === 'boolean') return raw;
+  return (signed && raw > 0x7fff ? raw - 0x10000 : raw) * scale;
+}
+
 export class FieldMonitor {
   private constructor(
     readonly config: MonitorConfig,
@@ -61,10 +71,7 @@ export class FieldMonitor {
   }
 
   private scale(name: string, raw: number | boolean): MonitorValue {
-    if (typeof raw === 'boolean') return raw;
-    const p = this.config.points[name]!;
-    const v = this.opts.signed === false ? raw : raw > 0x7fff ? raw - 0x10000 : raw;
-    return v / p.scale;
+    return engineeringValue(this.config.points[name]!.scale, raw, this.opts.signed !== false);
   }
 
   private async readSome(names: string[], opts: OpOptions): Promise<MonitorRead> {

@@ -135,7 +135,8 @@ export class OpcuaChannel {
     try {
       await raceSignal(client.connect(url), signal, `OPC UA connect ${url}`, () => void client.disconnect().catch(() => undefined));
     } catch (e) {
-      await client.disconnect().catch(() => undefined);
+      // Bounded: after a failed connect node-opcua's disconnect can wait ~60 s for its endpoint fetcher.
+      await raceSignal(client.disconnect(), AbortSignal.timeout(3000), 'disconnect').catch(() => undefined);
       await rm(pkiDir, { recursive: true, force: true });
       repairOpensslEnv();
       let err = toChannelError(e, `OPC UA connect ${url}`, 'protocol');

@@ -29,6 +29,13 @@ export class FaultTimeline {
     return t;
   }
 
+  /** The time of a boundary already marked; throws when it is not (a scenario bug). */
+  at(boundary: FaultBoundary): number {
+    const t = this.marks[boundary];
+    if (t === undefined) throw new Error(`fault ${this.fault}: ${boundary} not marked yet`);
+    return t;
+  }
+
   has(boundary: FaultBoundary): boolean {
     return this.marks[boundary] !== undefined;
   }

@@ -1,4 +1,4 @@
-import type { FieldMonitor } from '../channels/monitor-channel.js';
+import { engineeringValue, type FieldMonitor } from '../channels/monitor-channel.js';
 import type { MonitorChannel } from '../profile/target-schema.js';
 import { sleep } from '../core/deadline.js';
 
@@ -12,15 +12,10 @@ export interface FieldWatchResult {
   failures: number;
 }
 
-/**
- * Engineering value of a monitor point from its raw register: raw × scale, the profile's convention
- * (as for Point.modbus.scale: `scale: 0.1` for a register holding value × 10). Computed here from the
- * raw reading rather than FieldMonitor.values, which divides by the scale (reported to the channel owner).
- */
+/** Engineering value of a monitor point from its raw register, as a number (booleans as 0/1). */
 export function monitorEngineering(cfg: MonitorChannel, point: string, raw: number | boolean): number {
-  if (typeof raw === 'boolean') return raw ? 1 : 0;
-  const signed = raw > 0x7fff ? raw - 0x10000 : raw;
-  return signed * (cfg.points[point]?.scale ?? 1);
+  const v = engineeringValue(cfg.points[point]?.scale ?? 1, raw);
+  return typeof v === 'boolean' ? (v ? 1 : 0) : v;
 }
 
 /**

@@ -13,7 +13,10 @@ export interface LockoutStep {
   password: 'good' | 'bad';
   outcome: AuthAttempt['outcome'];
   detail: string;
+  /** When the attempt returned, from the start of the walk. */
   atMs: number;
+  /** How long the attempt took (connect, login, proof action). */
+  durationMs: number;
 }
 
 export interface LockoutWalkResult {
@@ -60,7 +63,7 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
   const tryOnce = async (label: string, which: 'good' | 'bad') => {
     lastStart = performance.now();
     const a = await io.surface.attempt(io.username, which === 'good' ? io.good : io.bad, io.signal);
-    const s: LockoutStep = { label, password: which, outcome: a.outcome, detail: a.detail, atMs: Math.round(performance.now() - t0) };
+    const s: LockoutStep = { label, password: which, outcome: a.outcome, detail: a.detail, atMs: Math.round(performance.now() - t0), durationMs: a.durationMs };
     steps.push(s);
     io.onStep?.(s);
     if (a.outcome === 'error') res.undecided ??= `${label}: ${a.detail}`;
@@ -115,10 +118,13 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
   }
   res.measuredThreshold = n;
 
-  // 3. duration: one probe shortly before T, then poll from T until T + tolerance.
+  // 3. duration: one probe shortly before T, then poll from T until T + tolerance. The early probe
+  // is sent ahead by the time a refused attempt took (an OPC UA secure channel opens before the
+  // login is even seen), so it reaches the device at about T - delta, not after T.
   const delta = Math.min(policy.toleranceMs, Math.max(200, policy.durationMs / 4));
   const sinceLock = () => performance.now() - lockStart;
-  const beforeEnd = policy.durationMs - delta;
+  const lead = Math.min(atN.durationMs, policy.durationMs / 2);
+  const beforeEnd = policy.durationMs - delta - lead;
   if (beforeEnd > sinceLock()) {
     await io.sleep(beforeEnd - sinceLock());
     const early = await tryOnce('good just before declared lock end', 'good');

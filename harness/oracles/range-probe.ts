@@ -209,6 +209,8 @@ async function runProbe(
   }
   const w: WriteOutcome = await access.write(point, p.probe.value, p.method);
   const attempted = p.probe.value;
+  // Name the wire encoding when the device may have read the bytes as another value (0xFFF6 = 6552.6).
+  const encoded = w.interpretations?.length ? `; sent as ${w.sent}, which reads as ${w.interpretations.map((v) => fmt(v, unit)).join(' or ')} unsigned` : '';
   const moved = (v: number) => Math.abs(v - p.armValue) > p.eps;
   const mon = await observeMonitor(d, moved, monitorWindow(d, p.settleMs));
   let monitored: number | undefined = mon?.hit ?? mon?.values.at(-1);
@@ -234,11 +236,15 @@ async function runProbe(
   });
   // A type error has nothing to clamp to: whatever the declared range reaction, it must be refused.
   const declared: Reaction = p.probe.id === 'wrong-type' && d.declared === 'clamp' ? 'reject' : d.declared;
-  const j = judgeReaction(declared, c.observed);
+  const judged = judgeReaction(declared, c.observed);
+  // A rejection with a code the profile does not declare (exception 04 where 03 is declared) breaks
+  // the contract a master's alarm handling relies on, though the value stayed out of the process.
+  const wrongCode = c.observed === 'rejected' && w.undeclaredCode === true;
+  const j = wrongCode ? { ok: false, safe: true } : judged;
   ctx.measure(name, c.observed, { iface: path });
 
   const evidence = `read back ${rb.ok ? fmt(rb.value, unit) : `unavailable: ${rb.error}`}${mon ? `, monitor ${mon.values.length ? fmt(mon.hit ?? mon.values.at(-1), unit) : 'no reading'}${monitorNote}` : ''}`;
-  const reply = w.failure ? `no usable reply: ${w.failure}` : `reply ${w.reply}`;
+  const reply = `${w.failure ? `no usable reply: ${w.failure}` : `reply ${w.reply}`}${encoded}`;
   let reason: string;
   let onFail: 'FAIL' | 'INCONCLUSIVE' = 'FAIL';
   if (c.observed === 'accepted') {
@@ -248,6 +254,8 @@ async function runProbe(
   } else if (c.observed === 'undecided') {
     onFail = 'INCONCLUSIVE';
     reason = `${point.name}: the effect of the ${what} could not be decided (${evidence}; ${reply})`;
+  } else if (wrongCode) {
+    reason = `${point.name}: ${what} was rejected with ${w.code}, which the profile does not declare (rejectCodes ${JSON.stringify(spec.modbus?.rejectCodes ?? [])})${encoded}`;
   } else if (declared === 'accept') {
     reason = `${point.name}: the profile declares that out-of-range writes are accepted on ${path} (no range check by design); ${what} was ${c.observed}`;
   } else {

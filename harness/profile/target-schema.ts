@@ -300,6 +300,61 @@ export const ContainerTarget = z
   })
   .strict();
 
+/** A lab action: a shell command (run with zx), or an in-process hook the bench code registered by name. */
+export const LabAction = z.union([
+  z.object({ command: z.string().min(1), timeoutMs: z.number().int().positive().default(30_000) }).strict(),
+  z.object({ hook: z.string().min(1) }).strict(),
+]);
+export type LabAction = z.infer<typeof LabAction>;
+
+/**
+ * Fault injection (issue 5). The upstream is the gateway's own link to its broker (or master):
+ * the device is configured to use `proxyListen` as its upstream address, the harness's TCP fault
+ * proxy listens there and forwards to `target`, so the harness can cut, blackhole, delay or reset
+ * the link and count the device's connection attempts.
+ */
+export const FaultsConfig = z
+  .object({
+    upstream: z
+      .object({
+        kind: z.enum(['mqtt-broker']).default('mqtt-broker'),
+        /** Where the real upstream listens (tcp://host:port of the broker the harness controls). */
+        target: TcpUrl,
+        /** Where the fault proxy listens: the upstream address configured in the device. */
+        proxyListen: TcpUrl,
+        /** How to stop and start the upstream for the broker-outage fault. */
+        control: z.object({ stop: LabAction, start: LabAction }).strict().optional(),
+        /** Declared reconnect behaviour: connection attempts per second allowed while the upstream is away. */
+        maxConnectAttemptsPerSec: z.number().positive().default(2),
+        /** Declared time to re-establish the upstream session after the link returns. */
+        reconnectMs: z.number().int().positive().default(15_000),
+        /** Length of each link fault / outage. */
+        outageMs: z.number().int().positive().default(5000),
+        /** Link-loss modes to inject, in order. */
+        linkModes: z.array(z.enum(['cut', 'blackhole', 'latency', 'reset'])).min(1).default(['cut', 'blackhole', 'latency', 'reset']),
+        /** Added one-way delay of the latency mode. */
+        latencyMs: z.number().int().positive().default(300),
+      })
+      .strict()
+      .optional(),
+    storm: z
+      .object({
+        /** Modbus request rates (req/s), one step each, increasing. */
+        modbusRates: z.array(z.number().int().positive()).min(1).default([200, 500, 1000, 2000]),
+        mqttRates: z.array(z.number().int().positive()).default([100, 300]),
+        stepMs: z.number().int().positive().default(1000),
+        connections: z.number().int().min(1).max(64).default(2),
+        /** Connections opened per declared open port in the connection flood (bounded). */
+        connectionFlood: z.number().int().min(0).max(2000).default(100),
+      })
+      .strict()
+      .default({ modbusRates: [200, 500, 1000, 2000], mqttRates: [100, 300], stepMs: 1000, connections: 2, connectionFlood: 100 }),
+    /** Sampling period of the safe-state monitor. */
+    monitorPeriodMs: z.number().positive().default(10),
+  })
+  .strict();
+export type FaultsConfig = z.infer<typeof FaultsConfig>;
+
 export const TargetProfile = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore'),
@@ -326,6 +381,8 @@ export const TargetProfile = z
     allowStateChanges: z.boolean().default(false),
     hooks: Hooks.optional(),
     container: ContainerTarget.optional(),
+    /** Fault-injection settings (optional; defaults apply when absent). */
+    faults: FaultsConfig.optional(),
   })
   .strict();
 export type TargetProfile = z.infer<typeof TargetProfile>;

@@ -41,10 +41,12 @@ export async function watcherFor(ctx: ScenarioContext, t: WriteTarget): Promise<
     return undefined;
   }
   const mon = ctx.track(await FieldMonitor.open(cfg, ctx.channelCtx));
+  // Half a register step: the monitor's resolution, not the interface's, limits the comparison.
+  const tol = Math.max(t.tolerance, cfg.points[mp]!.scale / 2);
   return {
     monitorPoint: mp,
     watchFor: (value, windowMs) =>
-      watchMonitorPoint(mon, cfg, mp, { windowMs, signal: ctx.signal, until: (v) => sameValue(v, value, t.tolerance + 1 / 1000) }),
+      watchMonitorPoint(mon, cfg, mp, { windowMs, signal: ctx.signal, until: (v) => sameValue(v, value, tol) }),
   };
 }
 

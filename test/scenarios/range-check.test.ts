@@ -117,6 +117,26 @@ describe.skipIf(parts.skip)('range-check scenario', () => {
     expectRestored(r);
   });
 
+  test('switches it does not depend on (lockout, idle timeout, password policy, debug shell, MQTT ACL/anonymous, safe state, privilege separation) leave it PASS', { timeout: 180_000 }, async () => {
+    const r = await runRange({
+      profile: 'hardened',
+      config: {
+        switches: {
+          lockout: false,
+          idleTimeout: false,
+          passwordPolicy: false,
+          debugShell: true,
+          mqttAnonymous: true,
+          mqttAcl: false,
+          safeStateOnCommLoss: 'hold',
+          privilegeSeparation: false,
+        },
+      },
+    });
+    expect(r.result.verdict, r.result.reason).toBe('PASS');
+    expectRestored(r);
+  });
+
   const clampAll = { switches: { rangeCheck: { modbus: 'clamp', mqtt: 'clamp', opcua: 'clamp', console: 'clamp' } } } as const;
   const declareClamp = (t: TargetProfile) => {
     for (const p of Object.values(t.policy.points)) p.reaction = { default: 'clamp' };
@@ -138,6 +158,19 @@ describe.skipIf(parts.skip)('range-check scenario', () => {
     expect(r.result.verdict).toBe('FAIL');
     expect(r.result.reason).toMatch(/heaterSetpoint: FC06 write of 81 °C \(max 80 °C\) was clamped .* but the profile declares "reject": the value stayed in range/);
     expect(r.result.reason).not.toMatch(/was stored/);
+    expectRestored(r);
+  });
+
+  test('Modbus exception code other than the declared rejectCodes → FAIL for the mismatch', { timeout: 180_000 }, async () => {
+    const r = await runRange({
+      profile: 'hardened',
+      declare: (t) => {
+        for (const p of Object.values(t.policy.points)) if (p.modbus) p.modbus.rejectCodes = [4];
+      },
+    });
+    expect(r.result.verdict).toBe('FAIL');
+    expect(r.result.perInterface).toMatchObject({ 'modbus-tcp': 'FAIL', 'modbus-rtu': 'FAIL', mqtt: 'PASS', console: 'PASS' });
+    expect(r.result.reason).toMatch(/FC06 write of 81 °C \(max 80 °C\) was rejected with exception 03 ILLEGAL DATA VALUE, which the profile does not declare \(rejectCodes \[4\]\)/);
     expectRestored(r);
   });
 

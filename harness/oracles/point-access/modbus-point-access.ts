@@ -103,7 +103,7 @@ export class ModbusPointAccess implements PointAccess {
     if (r.ok) return { ...base, replyRejected: false, reply: 'normal response (echo)' };
     if (r.kind === 'exception') {
       const code = `exception ${String(r.exception).padStart(2, '0')} ${r.exceptionName ?? ''}`.trim();
-      return { ...base, replyRejected: true, code, reply: code };
+      return { ...base, replyRejected: true, code, reply: code, ...(m.rejectCodes.includes(r.exception ?? -1) ? {} : { undeclaredCode: true }) };
     }
     return { ...base, replyRejected: undefined, reply: r.kind, failure: r.message };
   }

@@ -27,6 +27,8 @@ export interface WriteOutcome {
   sent: string;
   /** The link failed (timeout, closed, garbage): the write's fate is unknown. */
   failure?: string;
+  /** The rejection code is not one the profile declares (Modbus `rejectCodes`); undefined when nothing is declared. */
+  undeclaredCode?: boolean;
   /** Other values the device may decode from the same bytes (see RangeObservation.interpretations). */
   interpretations?: number[];
 }

@@ -1,0 +1,55 @@
+import { FaultSession, faultCycleMs, safeStateNotApplicable } from '../harness/faults/fault-session.js';
+import { faultsConfig } from '../harness/faults/faults-config.js';
+import { describeAction, runLabAction } from '../harness/faults/lab-action.js';
+import { judgeReconnect, openUpstream, upstreamNotApplicable } from '../harness/faults/upstream-link.js';
+import { scenario } from '../harness/runner/scenario.js';
+import type { TargetProfile } from '../harness/profile/target-schema.js';
+
+/**
+ * The upstream broker stops and later returns (EN 303 645 5.9-3). The gateway must keep local
+ * control (monitor: heartbeat, outputs), reconnect with back-off and no reconnect storm (its
+ * connection attempts per second are counted at the fault proxy on the upstream path), and
+ * re-establish its session after the broker is back.
+ */
+export default scenario({
+  id: 'broker-outage',
+  title: 'Local control continues and reconnects back off while the upstream broker is down',
+  requirements: ['CPSF:L2.009', 'IEC62443-4-2:CR7.1', 'EN303645:5.9-1', 'EN303645:5.9-2', 'EN303645:5.9-3'],
+  interfaces: ['modbusTcp'],
+  changesState: true,
+  notApplicableWhen: (t) =>
+    safeStateNotApplicable(t) ?? upstreamNotApplicable(t) ?? (faultsConfig(t).upstream!.control ? undefined : 'the profile does not declare how to stop and start the upstream broker (faults.upstream.control)'),
+  budgetMs: (t) => 20_000 + budget(t),
+  async run(ctx) {
+    // The local side first: a device that cannot even be mastered ends here, before any upstream wait.
+    const s = await FaultSession.open(ctx, { samplePeriodMs: faultsConfig(ctx.target).monitorPeriodMs });
+    const { proxy, up } = await openUpstream(ctx);
+    const control = up.control!;
+    const config = { before: await s.master.readConfig() } as { before: Record<string, unknown>; after: Record<string, unknown> };
+    const tl = s.timeline('broker-outage');
+
+    let stopped = false;
+    ctx.defer('make sure the upstream broker runs again', async () => { if (stopped) await runLabAction(control.start); });
+    tl.mark('fault-start', { stop: describeAction(control.stop) });
+    await runLabAction(control.stop, ctx.signal);
+    stopped = true;
+    await ctx.sleep(up.outageMs);
+    await runLabAction(control.start, ctx.signal);
+    stopped = false;
+    tl.mark('fault-end', { start: describeAction(control.start) });
+
+    await judgeReconnect(ctx, proxy, up, tl, 'outage', { expectReconnect: true });
+    const sinceEnd = s.sampler.now() - tl.at('fault-end');
+    await ctx.sleep(Math.max(0, s.safeState.recoveryMs + 500 - sinceEnd));
+    tl.mark('post-end');
+    config.after = await s.master.readConfig();
+    const stats = await s.sampler.stop();
+    s.evaluate(tl, 'hold-or-safe', { config, samplerStats: stats });
+  },
+});
+
+function budget(t: TargetProfile): number {
+  const up = faultsConfig(t).upstream;
+  if (!up || !t.policy.safeState) return 0;
+  return up.reconnectMs + faultCycleMs(t.policy.safeState, up.outageMs + up.reconnectMs) + 2 * 30_000;
+}

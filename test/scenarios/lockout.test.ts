@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import lockout from '../../scenarios/lockout.scenario.js';
+import type { TargetProfile } from '../../harness/profile/target-schema.js';
+import type { SimConfigOverrides } from '../../simulators/gateway/index.js';
+import { startMosquitto, type MosquittoBroker } from '../support/mosquitto-fixture.js';
+import { needParts } from '../support/real-parts.js';
+import { runWithDeclared } from '../support/custom-target-run.js';
+import { MQ_TOPICS, MQ_USERS, mosquittoTarget } from './mosquitto-target.js';
+import { runScenarioOnProfile, startTelemetryPublisher } from './run-profile.js';
+
+const sim = await needParts('socat');
+const mq = await needParts('mosquitto');
+
+/**
+ * Walks take real time (each waits out the lock): the simulator locks for 1.5 s and the profile
+ * declares the same, with 1 s tolerance (a loaded 2-core machine is well inside it).
+ */
+const SHORT_MS = 1_500;
+const shortSim = (extra: SimConfigOverrides = {}): SimConfigOverrides => ({ ...extra, params: { lockoutDurationMs: SHORT_MS, ...extra.params } });
+const declareShort = (t: TargetProfile) => {
+  t.policy.lockout = { ...t.policy.lockout!, durationMs: SHORT_MS, toleranceMs: 1_000 };
+};
+
+describe.skipIf(sim.skip)('lockout against the simulator', () => {
+  beforeAll(() => sim.assert());
+
+  test('hardened (declared 4 s, with OPC UA) → PASS on console, MQTT and OPC UA; threshold and duration measured; alert seen', { timeout: 180_000 }, async () => {
+    const { result } = await runWithDeclared(lockout, { profile: 'hardened', opcua: true });
+    expect(result.verdict, result.reason).toBe('PASS');
+    expect(result.perInterface).toMatchObject({ console: 'PASS', mqtt: 'PASS', opcua: 'PASS' });
+    for (const i of ['console', 'mqtt', 'opcua']) {
+      expect(result.measurements.find((m) => m.name === `lockoutThreshold[${i}]`)).toMatchObject({ value: 3, passed: true });
+      const d = result.measurements.find((m) => m.name === `lockoutDuration[${i}]`);
+      expect(d?.passed, JSON.stringify(d)).toBe(true);
+      expect(d?.value).toBeGreaterThanOrEqual(4000);
+      expect(result.measurements.find((m) => m.name === `lockAlertLatency[${i}]`)?.passed).toBe(true);
+    }
+  });
+
+  test('weak → FAIL: good password still accepted after 3 failed logins (no lockout)', { timeout: 120_000 }, async () => {
+    const { result } = await runWithDeclared(lockout, { profile: 'weak', targetName: 'sim-weak', declare: declareShort });
+    expect(result.verdict).toBe('FAIL');
+    expect(result.reason).toMatch(/\[console\] good password still accepted on console after 3 failed logins \(no lockout/);
+    expect(result.reason).toMatch(/\[mqtt\] good password still accepted on mqtt after 3 failed logins \(no lockout/);
+  });
+
+  test('lockout switch off alone → FAIL (no lockout) on every interface', { timeout: 120_000 }, async () => {
+    const { result } = await runWithDeclared(lockout, { profile: 'hardened', config: shortSim({ switches: { lockout: false } }), declare: declareShort });
+    expect(result.verdict).toBe('FAIL');
+    expect(result.perInterface).toMatchObject({ console: 'FAIL', mqtt: 'FAIL' });
+    expect(result.reason).toMatch(/no lockout/);
+  });
+
+  test('alerts switch off alone → FAIL "lock raised no alert", the lock itself is fine', { timeout: 120_000 }, async () => {
+    const { result } = await runWithDeclared(lockout, { profile: 'hardened', config: shortSim({ switches: { alerts: false } }), declare: declareShort });
+    expect(result.verdict).toBe('FAIL');
+    expect(result.reason).toMatch(/^\[console\] lock on console raised no alert on gw\/gw-sim-01\/alert within 5 s; \[mqtt\] lock on mqtt raised no alert/);
+    expect(result.measurements.find((m) => m.name === 'lockoutThreshold[console]')?.passed).toBe(true);
+  });
+
+  test('device locks after 5 failures but declares 3 → FAIL with the measured threshold', { timeout: 120_000 }, async () => {
+    const { result } = await runWithDeclared(lockout, { profile: 'hardened', config: shortSim({ params: { lockoutThreshold: 5 } }), declare: declareShort });
+    expect(result.verdict).toBe('FAIL');
+    expect(result.reason).toMatch(/\[console\] lock engages on console only after 5 failed logins \(declared 3\)/);
+    expect(result.measurements.find((m) => m.name === 'lockoutThreshold[console]')).toMatchObject({ value: 5, passed: false });
+  });
+
+  test('lock lasting 4 s where 1.5 s is declared → FAIL naming the measured duration', { timeout: 120_000 }, async () => {
+    const { result } = await runWithDeclared(lockout, {
+      profile: 'hardened',
+      config: { params: { lockoutDurationMs: 4_000 } },
+      declare: (t) => {
+        declareShort(t);
+        t.policy.lockout!.interfaces = ['mqtt'];
+      },
+    });
+    expect(result.verdict).toBe('FAIL');
+    expect(result.reason).toMatch(/\[mqtt\] account still locked on mqtt well after the declared 1500 ms/);
+  });
+
+  test('profile declaring no lockout: probed with 10 failures → FAIL on the weak simulator', { timeout: 120_000 }, async () => {
+    const { result } = await runWithDeclared(lockout, {
+      profile: 'weak',
+      targetName: 'sim-weak',
+      declare: (t) => {
+        delete t.policy.lockout;
+      },
+    });
+    expect(result.verdict).toBe('FAIL');
+    expect(result.reason).toMatch(/\[console\] the profile declares no lockout and the good password is still accepted on console after 10 failed logins/);
+  });
+
+  test('hostile → ERROR or INCONCLUSIVE within the budget', { timeout: 120_000 }, async () => {
+    const { result, target } = await runWithDeclared(lockout, { profile: 'hostile' });
+    expect(['ERROR', 'INCONCLUSIVE']).toContain(result.verdict);
+    expect(result.durationMs).toBeLessThan(lockout.budgetMs(target));
+    expect(result.durationMs).toBeLessThan(60_000);
+  });
+});
+
+describe.skipIf(mq.skip)('lockout against a real Mosquitto (MQTT only)', () => {
+  let secure: MosquittoBroker;
+  beforeAll(async () => {
+    mq.assert();
+    secure = await startMosquitto({
+      mode: 'secure',
+      users: { admin: MQ_USERS.admin, operator: MQ_USERS.operator },
+      acl: { admin: ['readwrite #'], operator: [`read ${MQ_TOPICS.telemetry}`] },
+    });
+  });
+  afterAll(async () => {
+    await secure?.close();
+  });
+
+  test('secure mosquitto has no lockout → FAIL naming MQTT (a correct finding: a password file alone does not lock)', { timeout: 90_000 }, async () => {
+    const pub = await startTelemetryPublisher(secure.url, MQ_TOPICS.telemetry, { username: 'admin', password: MQ_USERS.admin });
+    try {
+      const t = mosquittoTarget(secure.url, secure.port);
+      t.policy.lockout = { threshold: 3, durationMs: SHORT_MS, toleranceMs: 1_000, scope: 'account', interfaces: ['mqtt'], resetOnSuccess: true };
+      const { result } = await runScenarioOnProfile(lockout, t);
+      expect(result.verdict).toBe('FAIL');
+      expect(result.reason).toBe('[mqtt] good password still accepted on mqtt after 3 failed logins (no lockout; none up to 12)');
+    } finally {
+      await pub.stop();
+    }
+  });
+});

@@ -1,0 +1,29 @@
+// A target profile whose only interface is a real Mosquitto broker (test/support/mosquitto-fixture.ts).
+import { defineTarget } from '../../harness/profile/load-target.js';
+import type { TargetProfile } from '../../harness/profile/target-schema.js';
+
+export const MQ_TOPICS = { telemetry: 'gw/mq-01/telemetry', command: 'gw/mq-01/cmd' } as const;
+
+/** Account passwords for the broker; the profile names these environment variables. */
+process.env.HIL_MQ_ADMIN_PASSWORD ??= `Mq-admin-${process.pid}#A`;
+process.env.HIL_MQ_USER_PASSWORD ??= `Mq-user-${process.pid}#U`;
+export const MQ_USERS = { admin: process.env.HIL_MQ_ADMIN_PASSWORD, operator: process.env.HIL_MQ_USER_PASSWORD };
+
+/** The broker as a gateway's MQTT interface, declaring the hardened policy (no anonymous, separation on). */
+export function mosquittoTarget(url: string, port: number, opts: { mqttTls?: boolean } = {}): TargetProfile {
+  return defineTarget({
+    name: 'mosquitto',
+    identity: { vendor: 'Eclipse', model: 'mosquitto', firmware: 'debian' },
+    allowStateChanges: true,
+    interfaces: { mqtt: { url, topics: { ...MQ_TOPICS }, timeoutMs: 2000 } },
+    credentials: {
+      admin: { username: 'admin', password: { env: 'HIL_MQ_ADMIN_PASSWORD' }, role: 'admin' },
+      user: { username: 'operator', password: { env: 'HIL_MQ_USER_PASSWORD' }, role: 'user' },
+    },
+    policy: {
+      ports: { tcp: [port] },
+      secureChannel: { mqttTls: opts.mqttTls ?? false, opcuaSecurityNone: false },
+      points: { heaterSetpoint: { type: 'number', min: 0, max: 80, mqtt: { name: 'heaterSetpoint' } } },
+    },
+  });
+}

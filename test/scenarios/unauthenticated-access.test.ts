@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import unauthenticatedAccess from '../../scenarios/unauthenticated-access.scenario.js';
+import { startMosquitto, type MosquittoBroker } from '../support/mosquitto-fixture.js';
+import { needParts } from '../support/real-parts.js';
+import { runScenarioAgainstSim } from '../support/scenario-harness.js';
+import { MQ_TOPICS, MQ_USERS, mosquittoTarget } from './mosquitto-target.js';
+import { runScenarioOnProfile, startTelemetryPublisher } from './run-profile.js';
+
+const sim = await needParts('socat');
+const mq = await needParts('mosquitto');
+
+const decided = (v: string) => expect(['ERROR', 'INCONCLUSIVE']).toContain(v);
+
+describe.skipIf(sim.skip)('unauthenticated-access against the simulator', () => {
+  beforeAll(() => sim.assert());
+
+  test('hardened (with OPC UA): every interface refuses unauthenticated use → PASS', { timeout: 120_000 }, async () => {
+    const { result } = await runScenarioAgainstSim(unauthenticatedAccess, { profile: 'hardened', opcua: true });
+    expect(result.verdict, result.reason).toBe('PASS');
+    expect(result.perInterface).toMatchObject({ console: 'PASS', mqtt: 'PASS', opcua: 'PASS' });
+    expect(result.reason).toMatch(/\[opcua\] anonymous OPC UA ActivateSession refused \(Bad\w+\); anonymous not advertised/);
+    expect(result.measurements.find((m) => m.name === 'opcuaAnonymousAdvertised')?.value).toBe(false);
+  });
+
+  test('weak (with OPC UA) → FAIL naming anonymous MQTT and anonymous OPC UA', { timeout: 120_000 }, async () => {
+    const { result } = await runScenarioAgainstSim(unauthenticatedAccess, { profile: 'weak', opcua: true });
+    expect(result.verdict, result.reason).toBe('FAIL');
+    expect(result.reason).toMatch(/\[mqtt\] anonymous MQTT client accepted and received telemetry/);
+    expect(result.reason).toMatch(/\[opcua\] anonymous OPC UA session activated and read heaterSetpoint/);
+    expect(result.measurements.find((m) => m.name === 'opcuaAnonymousAdvertised')?.value).toBe(true);
+  });
+
+  test('opcuaAnonymous alone → FAIL on OPC UA only', { timeout: 120_000 }, async () => {
+    const { result } = await runScenarioAgainstSim(unauthenticatedAccess, { profile: 'hardened', opcua: true, config: { switches: { opcuaAnonymous: true } } });
+    expect(result.verdict, result.reason).toBe('FAIL');
+    expect(result.perInterface).toMatchObject({ console: 'PASS', mqtt: 'PASS', opcua: 'FAIL' });
+    expect(result.reason).toMatch(/anonymous OPC UA session activated/);
+  });
+
+  test('mqttAnonymous alone → FAIL on MQTT only', { timeout: 60_000 }, async () => {
+    const { result } = await runScenarioAgainstSim(unauthenticatedAccess, { profile: 'hardened', config: { switches: { mqttAnonymous: true } } });
+    expect(result.verdict, result.reason).toBe('FAIL');
+    expect(result.perInterface).toMatchObject({ console: 'PASS', mqtt: 'FAIL' });
+    expect(result.reason).toMatch(/^\[mqtt\] anonymous MQTT client accepted and received telemetry$/);
+  });
+
+  test('consoleLoginRequired off alone → FAIL on the console only', { timeout: 60_000 }, async () => {
+    const { result } = await runScenarioAgainstSim(unauthenticatedAccess, { profile: 'hardened', config: { switches: { consoleLoginRequired: false } } });
+    expect(result.verdict, result.reason).toBe('FAIL');
+    expect(result.perInterface).toMatchObject({ console: 'FAIL', mqtt: 'PASS' });
+    expect(result.reason).toMatch(/\[console\] console gives a shell without login/);
+  });
+
+  test('switches it does not depend on (mqttAcl, privilegeSeparation, mqttTls off) leave it PASS', { timeout: 60_000 }, async () => {
+    const { result } = await runScenarioAgainstSim(unauthenticatedAccess, {
+      profile: 'hardened',
+      config: { switches: { mqttAcl: false, privilegeSeparation: false, mqttTls: false } },
+    });
+    expect(result.verdict, result.reason).toBe('PASS');
+  });
+
+  test('hostile → ERROR or INCONCLUSIVE within the budget', { timeout: 120_000 }, async () => {
+    const t0 = Date.now();
+    const { result } = await runScenarioAgainstSim(unauthenticatedAccess, { profile: 'hostile' });
+    decided(result.verdict);
+    expect(result.perInterface?.console).toMatch(/ERROR|INCONCLUSIVE/);
+    expect(result.perInterface?.mqtt).toMatch(/ERROR|INCONCLUSIVE/);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+  });
+});
+
+describe.skipIf(mq.skip)('unauthenticated-access against a real Mosquitto', () => {
+  let insecure: MosquittoBroker;
+  let secure: MosquittoBroker;
+  beforeAll(async () => {
+    mq.assert();
+    insecure = await startMosquitto({ mode: 'insecure' });
+    secure = await startMosquitto({
+      mode: 'secure',
+      users: { admin: MQ_USERS.admin, operator: MQ_USERS.operator },
+      acl: { admin: ['readwrite #'], operator: [`read ${MQ_TOPICS.telemetry}`] },
+    });
+  });
+  afterAll(async () => {
+    await insecure?.close();
+    await secure?.close();
+  });
+
+  test('insecure broker (anonymous allowed) → FAIL: anonymous client receives telemetry', { timeout: 30_000 }, async () => {
+    const pub = await startTelemetryPublisher(insecure.url, MQ_TOPICS.telemetry);
+    try {
+      const { result } = await runScenarioOnProfile(unauthenticatedAccess, mosquittoTarget(insecure.url, insecure.port));
+      expect(result.verdict, result.reason).toBe('FAIL');
+      expect(result.reason).toBe('[mqtt] anonymous MQTT client accepted and received telemetry');
+    } finally {
+      await pub.stop();
+    }
+  });
+
+  test('secure broker (password file, ACL) → PASS: CONNACK 5 to the anonymous client', { timeout: 30_000 }, async () => {
+    const pub = await startTelemetryPublisher(secure.url, MQ_TOPICS.telemetry, { username: 'admin', password: MQ_USERS.admin });
+    try {
+      const { result } = await runScenarioOnProfile(unauthenticatedAccess, mosquittoTarget(secure.url, secure.port));
+      expect(result.verdict, result.reason).toBe('PASS');
+      expect(result.reason).toMatch(/anonymous MQTT CONNECT refused \(CONNACK 5/);
+      expect(result.measurements.find((m) => m.name === 'telemetryReceivedWithAccount')?.value).toBe(true);
+    } finally {
+      await pub.stop();
+    }
+  });
+});
