@@ -48,8 +48,10 @@ function budgetMs(t: TargetProfile): number {
   const n = l?.threshold ?? REFERENCE_THRESHOLD;
   const lockWait = l ? l.durationMs + l.toleranceMs : 0;
   let ms = 15_000 + ALERT_WINDOW_MS;
-  // Walk worst case: control, 2 rounds below N, N at threshold, up to 3N extra pairs, polls; plus two lock wait-outs.
-  for (const i of lockIfaces(t)) ms += (9 * n + 8) * attemptBoundMs(t, i) + 2 * lockWait + 2_000;
+  // Walk worst case: control, 2 rounds below N, N at threshold, the late-lock search (k = N+1..2N
+  // failures plus a good login each), polls; plus two lock wait-outs.
+  const late = (3 * n * n + 5 * n) / 2;
+  for (const i of lockIfaces(t)) ms += (4 * n + late + 8) * attemptBoundMs(t, i) + 2 * lockWait + 2_000;
   return ms;
 }
 
@@ -85,16 +87,18 @@ export default scenario({
       ctx.track({ close: () => s.close?.() });
     }
     const l = t.policy.lockout;
-    if (l) {
-      ctx.defer(`wait until ${acct.username} logs in again`, () => waitUsable(ctx, [...surfaces.values()], acct, l.durationMs + l.toleranceMs, AbortSignal.timeout(14_000)));
-    }
     if (!l) return undeclared(ctx, surfaces, acct);
+    // Set when a walk may have left the account locked (it locked and was not seen to unlock).
+    let lockedOn: AuthIface | undefined;
+    ctx.defer(`wait until ${acct.username} logs in again`, async () => {
+      if (lockedOn) await waitUsable(ctx, [surfaces.get(lockedOn)!], acct, l.durationMs + l.toleranceMs, AbortSignal.timeout(14_000));
+    });
 
     const alerts = await alertWatch(ctx);
     const policy: LockoutPolicy = { threshold: l.threshold, durationMs: l.durationMs, toleranceMs: l.toleranceMs, resetOnSuccess: l.resetOnSuccess };
-    let usable = true;
     await ctx.forEachInterface(ifaces, async (iface) => {
-      if (!usable) await waitUsable(ctx, [surfaces.get(iface)!], acct, l.durationMs + l.toleranceMs, ctx.signal);
+      if (lockedOn) await waitUsable(ctx, [surfaces.get(iface)!], acct, l.durationMs + l.toleranceMs, ctx.signal);
+      lockedOn = undefined;
       if (iface !== 'console') ctx.log(`[${iface}] every attempt uses a fresh connection: a lock at N also shows reconnecting does not reset the counter`);
       let lockAt: number | undefined;
       const walk = await lockoutWalk(policy, {
@@ -110,7 +114,8 @@ export default scenario({
           ctx.log(`[${iface}] ${s.label}: ${s.outcome} (${s.detail}) at ${s.atMs} ms`, { iface, step: s });
         },
       });
-      usable = walk.steps.at(-1)?.outcome === 'accepted';
+      const locked = walk.lockedAtThreshold || walk.measuredThreshold !== undefined;
+      if (locked && walk.steps.at(-1)?.outcome !== 'accepted') lockedOn = iface;
       judge(ctx, iface, policy, walk);
       if (alerts && walk.lockedAtThreshold && lockAt !== undefined) await judgeAlert(ctx, iface, alerts, lockAt);
     });
@@ -153,7 +158,7 @@ function judge(ctx: ScenarioContext, iface: AuthIface, p: LockoutPolicy, w: Lock
     reason:
       w.measuredThreshold !== undefined
         ? `lock engages on ${iface} only after ${w.measuredThreshold} failed logins (declared ${n})`
-        : `good password still accepted on ${iface} after ${n} failed logins (no lockout; none up to ${4 * n})`,
+        : `good password still accepted on ${iface} after ${n} failed logins (no lockout${w.probedUpTo ? `; none up to ${w.probedUpTo}` : ''})`,
   });
   if (!ok) return;
   if (w.stillLockedBeforeEnd === false) {

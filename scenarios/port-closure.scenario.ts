@@ -13,7 +13,7 @@ export default scenario({
     'CPSF:L2.008',
     'CPSF:L2.018',
     'PlantIoT:2-4',
-    'JSSEC:No.50',
+    'JSSEC:No.47',
     'IEC62443-4-2:CR7.7',
     'IEC62443-4-2:NDR5.2',
     'EN303645:5.6-1',

@@ -9,10 +9,23 @@ export class DeadlineError extends Error {
   }
 }
 
+/**
+ * Pending deadlines, held strongly until they fire. Node 20 keeps AbortSignal.timeout() and
+ * AbortSignal.any() signals only weakly: when nothing else references them, the garbage collector
+ * drops them and the timer with them, and the deadline NEVER fires (seen as a 60 s OPC UA connect
+ * under an 8 s deadline when certificate generation triggered a GC).
+ */
+const pending = new Set<{ s: AbortSignal; t: AbortSignal }>();
+
 /** A signal that aborts after `ms` or when `parent` aborts, whichever comes first. */
 export function deadline(ms: number, parent?: AbortSignal): AbortSignal {
   const t = AbortSignal.timeout(ms);
-  return parent ? AbortSignal.any([parent, t]) : t;
+  const s = parent ? AbortSignal.any([parent, t]) : t;
+  if (s.aborted) return s;
+  const pin = { s, t };
+  pending.add(pin);
+  s.addEventListener('abort', () => pending.delete(pin), { once: true });
+  return s;
 }
 
 /**

@@ -33,6 +33,8 @@ export interface LockoutWalkResult {
   measuredLockMs?: number;
   /** Failures after which the good credential was first refused (measured threshold), when determinable. */
   measuredThreshold?: number;
+  /** Most consecutive failures tried before a good login when looking for a late lock (set when no lock at N). */
+  probedUpTo?: number;
   /** An attempt gave no decision (timeout, garbage): the walk can't conclude. */
   undecided?: string;
 }
@@ -104,12 +106,16 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
   res.lockedAtThreshold = isRefusal(atN.outcome) || atN.outcome === 'restricted';
   if (res.undecided) return res;
   if (!res.lockedAtThreshold) {
-    // No lock at N: find whether it locks later (measured threshold), bounded by 3N extra failures.
-    for (let extra = 1; extra <= 3 * n; extra++) {
-      await tryOnce(`extra bad #${extra}`, 'bad');
-      const g = await tryOnce(`good after ${n + extra} failures`, 'good');
+    // No lock at N: find whether it locks later (measured threshold). The good login just made
+    // reset the counter where successes reset it, so each try is k fresh failures then a good
+    // login, k = N+1 .. 2N; otherwise the counter keeps running and one more failure per try will do.
+    const upTo = policy.resetOnSuccess ? 2 * n : 4 * n;
+    res.probedUpTo = upTo;
+    for (let k = n + 1; k <= upTo && !res.undecided; k++) {
+      await failures(policy.resetOnSuccess ? k : 1, `late k=${k}`);
+      const g = await tryOnce(`good after ${k} failures`, 'good');
       if (isRefusal(g.outcome)) {
-        res.measuredThreshold = n + extra;
+        res.measuredThreshold = k;
         await io.sleep(policy.durationMs + policy.toleranceMs);
         break;
       }
@@ -126,7 +132,7 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
   const lead = Math.min(atN.durationMs, policy.durationMs / 2);
   const beforeEnd = policy.durationMs - delta - lead;
   if (beforeEnd > sinceLock()) {
-    await io.sleep(beforeEnd - sinceLock());
+    await io.sleep(Math.ceil(beforeEnd - sinceLock()));
     const early = await tryOnce('good just before declared lock end', 'good');
     res.stillLockedBeforeEnd = isRefusal(early.outcome);
     if (early.outcome === 'accepted') {
@@ -134,7 +140,8 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
       return res;
     }
   }
-  if (policy.durationMs > sinceLock()) await io.sleep(policy.durationMs - sinceLock());
+  // Rounded up (+1): a timer may fire a fraction of a millisecond early by performance.now().
+  if (policy.durationMs > sinceLock()) await io.sleep(Math.ceil(policy.durationMs - sinceLock()) + 1);
   const pollEvery = Math.max(100, Math.min(500, policy.toleranceMs / 4));
   while (sinceLock() <= policy.durationMs + policy.toleranceMs + 5 * pollEvery) {
     const g = await tryOnce('good after declared lock end', 'good');

@@ -1,3 +1,4 @@
+import { deadline } from '../core/deadline.js';
 import type { ScenarioResult } from '../core/result-schema.js';
 import type { EvidenceLog } from '../evidence/evidence-log.js';
 import type { ResolvedSecrets } from '../profile/secrets.js';
@@ -41,7 +42,7 @@ export async function executeScenario(def: ScenarioDefinition, opts: ExecuteOpti
     result = { ...base, verdict: skip.verdict, reason: skip.reason, measurements: [], assertions: [], durationMs: 0 };
   } else {
     const budgetMs = def.budgetMs(target);
-    const budget = AbortSignal.timeout(budgetMs);
+    const budget = deadline(budgetMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, budget]) : budget;
     const ctx = new ScenarioContext(def, target, secrets, evidence, signal);
     try {
