@@ -130,7 +130,6 @@ async function defaultsOn(ctx: ScenarioContext, iface: AuthIface, s: ClosableSur
     actual: control.detail,
     iface,
     reason: `positive control failed: the profile's ${acct.role} account did not log in on ${iface} (${control.outcome}: ${control.detail})`,
-    onFail: control.outcome === 'error' ? 'ERROR' : 'INCONCLUSIVE',
   });
   let clean = true;
   for (const d of ctx.target.credentials.defaults) {

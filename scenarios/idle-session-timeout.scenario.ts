@@ -57,8 +57,12 @@ export default scenario({
       if (ctx.signal.aborted) throw e;
       throw new VerdictStop('ERROR', `console not reachable: ${(e as Error).message}`, 'console');
     }
-    const login = await con.login(acct.username, acct.password, { signal: ctx.signal });
-    if (login.alreadyLoggedIn) await con.logout({ signal: ctx.signal }).catch(() => undefined);
+    let login = await con.login(acct.username, acct.password, { signal: ctx.signal });
+    if (login.alreadyLoggedIn) {
+      // A session left open (by someone else): end it and log in ourselves.
+      await con.logout({ signal: ctx.signal }).catch(() => undefined);
+      login = await con.login(acct.username, acct.password, { signal: ctx.signal });
+    }
     const status = login.outcome === 'shell' && !login.alreadyLoggedIn ? await con.run(cfg.commands.status, { signal: ctx.signal }).catch((e: Error) => ({ output: e.message, promptSeen: 'error' })) : undefined;
     // The moment of our last input: the status line was written before its output came back.
     const lastInput = performance.now();
@@ -67,8 +71,10 @@ export default scenario({
       passed: works,
       actual: status ? status.output.slice(0, 120) : `${login.outcome}${login.promptSeen ? ` (${login.promptSeen})` : ''}`,
       iface: 'console',
-      reason: `positive control failed: no working console session for ${acct.username} (${login.outcome}${login.alreadyLoggedIn ? ', a shell was already open' : ''})`,
-      onFail: login.outcome === 'timeout' || login.outcome === 'unexpected' || login.outcome === 'closed' ? 'ERROR' : 'INCONCLUSIVE',
+      reason: login.alreadyLoggedIn
+        ? 'console gives a shell without login (a shell prompt again right after logout): an idle login session cannot be judged'
+        : `positive control failed: no working console session for ${acct.username} (${login.outcome})`,
+      onFail: !login.alreadyLoggedIn && (login.outcome === 'timeout' || login.outcome === 'unexpected' || login.outcome === 'closed') ? 'ERROR' : 'INCONCLUSIVE',
     });
     ctx.defer('log out of the console', () => void con.logout({ timeoutMs: 2_000 }).catch(() => undefined));
 

@@ -135,7 +135,6 @@ function judge(ctx: ScenarioContext, iface: AuthIface, p: LockoutPolicy, w: Lock
     actual: w.steps[0]?.detail ?? 'no attempt',
     iface,
     reason: `positive control failed: the good password did not log in on ${iface} before the walk (${w.steps[0]?.outcome}: ${w.steps[0]?.detail})`,
-    onFail: w.steps[0]?.outcome === 'error' ? 'ERROR' : 'INCONCLUSIVE',
   });
   if (w.undecided) {
     ctx.inconclusive(`an attempt gave no decision during the lockout walk on ${iface}: ${w.undecided}`, iface);

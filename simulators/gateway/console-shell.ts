@@ -6,6 +6,14 @@ import type { ProcessModel } from './process-model.ts';
 import type { SimConfig } from './sim-config.ts';
 import { checkPointValue, isWritablePoint, POINT_SPECS, WRITABLE_POINTS } from './points.ts';
 
+/** Bytes no terminal sends: control characters other than the usual editing keys, or NUL. */
+function isBinaryNoise(data: Buffer | string): boolean {
+  const b = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+  let odd = 0;
+  for (const c of b) if ((c < 0x20 && ![0x03, 0x08, 0x09, 0x0a, 0x0d, 0x1b].includes(c)) || c === 0xff) odd++;
+  return odd >= 4;
+}
+
 export interface ShellDeps {
   config: SimConfig;
   accounts: AccountStore;
@@ -77,6 +85,7 @@ export class ConsoleSession {
 
   input(data: Buffer | string): void {
     if (this.closed) return;
+    if (!this.deps.config.switches.inputValidation && isBinaryNoise(data)) this.deps.model.hang(this.deps.config.params.inputHangMs);
     if (this.state === 'shell') this.armIdle(); // any keystroke is activity, not only complete lines
     for (const ch of data.toString('latin1')) {
       // Per character: one chunk may carry the user name and the (never echoed) password.

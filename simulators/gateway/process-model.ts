@@ -104,6 +104,11 @@ export class ProcessModel extends EventEmitter {
     };
   }
 
+  /** Freeze the process for `ms` (a firmware hang on bad input): nothing runs, the watchdog included. */
+  hang(ms: number): void {
+    this.stalledUntil = Math.max(this.stalledUntil, this.now() + ms);
+  }
+
   /** True while a request storm starves the process (weak profile: no stormResilience). */
   get stalled(): boolean {
     return this.now() < this.stalledUntil;

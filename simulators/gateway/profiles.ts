@@ -34,6 +34,7 @@ const baseParams: SimParams = {
   externalReconnect: { mode: 'backoff', initialMs: 500, maxMs: 8000 },
   hostileSeed: 1,
   stormStallRate: 300,
+  inputHangMs: 3000,
 };
 
 function hardened(): SimConfig {
@@ -57,6 +58,7 @@ function hardened(): SimConfig {
       consoleLoginRequired: true,
       hostile: false,
       stormResilience: true,
+      inputValidation: true,
     },
     params: structuredClone(baseParams),
     ports: {},
@@ -87,6 +89,7 @@ function weak(): SimConfig {
       consoleLoginRequired: true,
       hostile: false,
       stormResilience: false,
+      inputValidation: false,
     },
     params: { ...structuredClone(baseParams), idleTimeoutMs: 0, externalReconnect: { mode: 'fixed', initialMs: 50, maxMs: 50 } },
     ports: {},

@@ -43,6 +43,11 @@ export const SwitchesSchema = z.strictObject({
    * requests per second the process starves (heartbeat and dynamics freeze) until the storm ends.
    */
   stormResilience: z.boolean(),
+  /**
+   * Malformed input is discarded. Off: binary noise on the console hangs the firmware (heartbeat
+   * and dynamics freeze for `params.inputHangMs`), as a parser without bounds checks would.
+   */
+  inputValidation: z.boolean(),
 });
 export type SimSwitches = z.infer<typeof SwitchesSchema>;
 
@@ -85,6 +90,8 @@ export const ParamsSchema = z.strictObject({
   hostileSeed: z.number().int(),
   /** Master requests per second above which a process without stormResilience starves. */
   stormStallRate: z.number().int().min(1),
+  /** How long binary noise on the console hangs a process without inputValidation. */
+  inputHangMs: z.number().int().min(1),
 });
 export type SimParams = z.infer<typeof ParamsSchema>;
 

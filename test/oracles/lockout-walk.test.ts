@@ -64,4 +64,28 @@ describe('lockout boundary walk', () => {
     expect(r.stillLockedBeforeEnd).toBe(false);
     expect(r.measuredLockMs).toBeLessThan(1000);
   });
+
+  test('a device that locks later than declared (counter reset by each good login) gets its real threshold measured', async () => {
+    const r = await lockoutWalk(policy, io(modelDevice(5, 100, () => performance.now())));
+    expect(r.lockedAtThreshold).toBe(false);
+    expect(r.measuredThreshold).toBe(5);
+    expect(r.probedUpTo).toBe(6);
+  });
+
+  test('the probe before the declared end is sent ahead by a slow attempt, so it still lands inside the lock', async () => {
+    // Decisions happen 300 ms into each attempt (like an OPC UA secure channel opening first):
+    // sent at T - delta (750 ms) the probe would be decided after T and see the lock over.
+    const inner = modelDevice(3, 1000, () => performance.now());
+    const slow = {
+      iface: 'opcua' as const,
+      async attempt(u: string, p: string, s: AbortSignal) {
+        await new Promise((r) => setTimeout(r, 300));
+        const a = await inner.attempt(u, p, s);
+        return { ...a, durationMs: 300 };
+      },
+    };
+    const r = await lockoutWalk({ ...policy, durationMs: 1000, toleranceMs: 400 }, io(slow));
+    expect(r.stillLockedBeforeEnd).toBe(true);
+    expect(r.measuredLockMs).toBeGreaterThanOrEqual(1000);
+  });
 });

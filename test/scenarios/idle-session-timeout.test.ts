@@ -62,3 +62,11 @@ describe.skipIf(sim.skip)('idle-session-timeout against the simulator', () => {
     expect(result.durationMs).toBeLessThan(30_000);
   });
 });
+
+describe.skipIf(sim.skip)('idle-session-timeout when the console needs no login', () => {
+  test('consoleLoginRequired off → INCONCLUSIVE naming it (unauthenticated-access owns that FAIL), never PASS', { timeout: 60_000 }, async () => {
+    const { result } = await runWithDeclared(idleSessionTimeout, { profile: 'hardened', config: { switches: { consoleLoginRequired: false } } });
+    expect(result.verdict).toBe('INCONCLUSIVE');
+    expect(result.reason).toMatch(/console gives a shell without login/);
+  });
+});

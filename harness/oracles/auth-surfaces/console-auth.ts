@@ -32,13 +32,18 @@ export class ConsoleAuthSurface implements AuthSurface {
     } catch (e) {
       return done('error', `console not reachable: ${(e as Error).message}`);
     }
-    const r = await con.login(username, password, { signal });
+    let r = await con.login(username, password, { signal });
+    if (r.outcome === 'shell' && r.alreadyLoggedIn) {
+      // Someone left a session open: end it and log in again. A shell straight after logout
+      // means the console needs no login at all, and then no login can be judged here.
+      await con.logout({ signal }).catch(() => undefined);
+      r = await con.login(username, password, { signal });
+    }
     switch (r.outcome) {
       case 'shell': {
         if (r.alreadyLoggedIn) {
-          // Someone left a session open: end it and report no decision for this attempt.
           await con.logout({ signal }).catch(() => undefined);
-          return done('error', 'a shell was already open before logging in (session left open); logged it out');
+          return done('error', 'console gives a shell without login (a shell prompt again right after logout): logins cannot be judged');
         }
         const status = await con.run(this.cfg.commands.status, { signal }).catch((e: Error) => ({ output: e.message, promptSeen: 'error' }));
         const ok = compilePattern(this.cfg.responses.statusOk).test(status.output);
@@ -70,14 +75,18 @@ export class ConsoleAuthSurface implements AuthSurface {
     } catch (e) {
       return { shell: false, output: '', detail: `console not reachable: ${(e as Error).message}` };
     }
-    const r = await con.login(username, password, { signal });
+    let r = await con.login(username, password, { signal });
+    if (r.outcome === 'shell' && r.alreadyLoggedIn) {
+      await con.logout({ signal }).catch(() => undefined);
+      r = await con.login(username, password, { signal });
+    }
     if (r.outcome !== 'shell') {
       if (r.outcome !== 'failure' && r.outcome !== 'login-again' && r.outcome !== 'locked') await this.close();
       return { shell: false, output: '', detail: `console: ${r.promptSeen ?? r.outcome}` };
     }
     if (r.alreadyLoggedIn) {
       await con.logout({ signal }).catch(() => undefined);
-      return { shell: false, output: '', detail: 'a shell was already open before logging in; logged it out' };
+      return { shell: false, output: '', detail: 'console gives a shell without login: cannot log in as a given user' };
     }
     const out = await con.run(command, { signal }).catch((e: Error) => ({ output: `(no prompt after the command: ${e.message})`, promptSeen: 'error' }));
     await con.logout({ signal }).catch(() => undefined);
