@@ -1,6 +1,7 @@
 import { grabBanner, probeUdp, scanTcp } from '../harness/channels/port-probe.js';
 import { parseTcpUrl } from '../harness/channels/channel.js';
 import { compareWithAllowlist, portRange } from '../harness/oracles/port-allowlist.js';
+import { identifyServices } from '../harness/oracles/service-identity.js';
 import { scenario } from '../harness/runner/scenario.js';
 
 /** Open ports named in a failure reason, each with what the service said first. */
@@ -67,6 +68,14 @@ export default scenario({
       reason: `unexpected open TCP port(s) not in the declared allowlist: ${named.join(', ')}${finding.unexpectedOpen.length > MAX_BANNERS ? ` and ${finding.unexpectedOpen.length - MAX_BANNERS} more` : ''}`,
     });
 
+    // Allowed ports must carry the service they are declared for (a forbidden service can hide on an allowed port).
+    const ids = await identifyServices(ctx.target, net.host, scan.open, ctx.channelCtx, ctx.signal);
+    ctx.measure('identifiedServices', ids.filter((x) => x.identified).map((x) => `${x.port}/${x.service}`));
+    for (const id of ids) {
+      ctx.log(`service identification ${id.port}/${id.service}: ${id.identified ? 'ok' : 'NOT identified'} (${id.detail})`);
+      if (!id.identified) ctx.inconclusive(`port ${id.port} is open and declared for ${id.service}, but does not answer as ${id.service} (${id.detail}): cannot tell which service listens there`, 'network');
+    }
+
     // UDP: only a protocol answer (open) or ICMP unreachable (closed) decides; silence is open|filtered.
     const undecided: number[] = [];
     for (const port of net.udpPorts) {
@@ -77,8 +86,8 @@ export default scenario({
     }
     if (undecided.length) ctx.inconclusive(`UDP port(s) ${undecided.join(', ')} gave no answer and no ICMP unreachable: open|filtered cannot be decided`, 'network');
 
-    if (finding.unexpectedOpen.length === 0 && !scan.errors.length) {
-      ctx.pass(`${scan.scanned} TCP ports scanned (${net.tcpRange}); open: ${scan.open.join(', ') || 'none'}, all declared`, 'network');
+    if (finding.unexpectedOpen.length === 0 && !scan.errors.length && ids.every((x) => x.identified)) {
+      ctx.pass(`${scan.scanned} TCP ports scanned (${net.tcpRange}); open: ${scan.open.join(', ') || 'none'}, all declared${ids.length ? `; services identified: ${ids.map((x) => `${x.port}/${x.service}`).join(', ')}` : ''}`, 'network');
     }
   },
 });

@@ -32,8 +32,8 @@ export class MqttAuthSurface implements AuthSurface {
     private readonly ctx: ChannelContext,
   ) {}
 
+  /** The channel registers the password with the evidence redactor before it is sent. */
   attempt(username: string, password: string, signal: AbortSignal): Promise<AuthAttempt> {
-    this.ctx.evidence.redactor.add(password);
     return this.login({ username, password }, signal);
   }
 

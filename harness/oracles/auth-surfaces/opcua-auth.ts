@@ -35,8 +35,8 @@ export class OpcuaAuthSurface implements AuthSurface {
     private readonly proofNode: string = SERVER_TIME_NODE,
   ) {}
 
+  /** The channel registers the password with the evidence redactor before it is sent. */
   attempt(username: string, password: string, signal: AbortSignal): Promise<AuthAttempt> {
-    this.ctx.evidence.redactor.add(password);
     return this.login({ username, password }, signal);
   }
 
