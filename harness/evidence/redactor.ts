@@ -6,14 +6,24 @@ export const REDACTION_MARKER = '[REDACTED]';
 
 export class Redactor {
   private readonly secrets: string[] = [];
+  private readonly publicValues = new Set<string>();
 
   constructor(secrets: Iterable<string> = []) {
     for (const s of secrets) this.add(s);
   }
 
-  /** Secrets shorter than 3 characters would redact ordinary text; they are still masked in bytes only when exact. */
+  /**
+   * Values that are public knowledge (vendor default passwords from the manual, "admin"): never
+   * masked, even when a channel hands them over as a password, so transcripts stay readable.
+   */
+  allowPublic(values: Iterable<string>): void {
+    for (const v of values) this.publicValues.add(v);
+    for (let i = this.secrets.length - 1; i >= 0; i--) if (this.publicValues.has(this.secrets[i]!)) this.secrets.splice(i, 1);
+  }
+
+  /** Secrets shorter than 3 characters would redact ordinary text; they are not masked. */
   add(secret: string | undefined): void {
-    if (!secret || this.secrets.includes(secret)) return;
+    if (!secret || this.secrets.includes(secret) || this.publicValues.has(secret)) return;
     this.secrets.push(secret);
     // Longest first so a secret containing another is replaced whole.
     this.secrets.sort((a, b) => b.length - a.length);

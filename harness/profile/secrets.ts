@@ -18,6 +18,8 @@ export interface ResolvedSecrets {
 /** Read the account passwords from the environment; a missing variable is an error naming it. */
 export function resolveSecrets(profile: TargetProfile, env: NodeJS.ProcessEnv = process.env): ResolvedSecrets {
   const redactor = new Redactor();
+  // Vendor defaults are published in manuals: masking "admin" would only make transcripts unreadable.
+  redactor.allowPublic(profile.credentials.defaults.flatMap((d) => [d.username, d.password]));
   const resolve = (key: 'admin' | 'user'): ResolvedAccount | undefined => {
     const acc = profile.credentials[key];
     if (!acc) return undefined;

@@ -36,3 +36,12 @@ describe('evidence log', () => {
     expect(all).toContain(Buffer.from('************\r').toString('hex'));
   });
 });
+
+describe('public default credentials', () => {
+  test('are not masked even when a channel registers them as a password', () => {
+    const r = new Redactor(['S3cret-Pa55!']);
+    r.allowPublic(['admin', 'password']);
+    r.add('admin');
+    expect(r.text('Bad username or password for admin; real one S3cret-Pa55!')).toBe('Bad username or password for admin; real one [REDACTED]');
+  });
+});
