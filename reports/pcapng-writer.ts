@@ -5,7 +5,6 @@
  */
 export const LINKTYPE = { ETHERNET: 1, WIRESHARK_UPPER_PDU: 252 } as const;
 
-const OPT_END = 0;
 const OPT_COMMENT = 1;
 
 function option(code: number, value: Buffer): Buffer {

@@ -11,10 +11,11 @@
 #   python3-pymodbus independent Modbus implementation for cross-checks
 #   iproute2         `ip netns` / veth for the full-range port scan in a namespace
 #   openssl          the simulator's throw-away TLS certificates (also copied into the sim image)
+#   libmodbus-dev, gcc, libc6-dev, pkg-config: the benchmark's reference Modbus client (bench/ref/modbus-ref.c)
 #   procps           ps/pgrep for the CI teardown's leftover check
 set -euo pipefail
 
-PACKAGES=(socat mosquitto mosquitto-clients nmap tshark chromium fonts-liberation docker.io python3-pymodbus iproute2 openssl procps)
+PACKAGES=(socat mosquitto mosquitto-clients nmap tshark chromium fonts-liberation docker.io python3-pymodbus iproute2 openssl libmodbus-dev gcc libc6-dev pkg-config procps)
 
 if [[ "$(uname -s)" != Linux ]] || ! command -v dpkg-query >/dev/null 2>&1; then
   echo "setup-system: needs a Debian/Ubuntu system with apt (found $(uname -s))" >&2

@@ -118,7 +118,12 @@ export async function scanTcp(host: string, ports: number[] | string, opts: Scan
         pump();
       };
       const timer = setTimeout(() => done(3), timeoutMs);
-      sock.once('connect', () => done(1, undefined, `${sock.localAddress}:${sock.localPort}`));
+      sock.once('connect', () => {
+        // TCP simultaneous open: when the kernel picks the probed port as the ephemeral source port on
+        // the same address, the socket connects to itself. Nothing listens there: the port is closed.
+        if (sock.localPort === port && sock.localAddress === sock.remoteAddress) return done(2);
+        done(1, undefined, `${sock.localAddress}:${sock.localPort}`);
+      });
       sock.once('error', (e: NodeJS.ErrnoException) => {
         const code = e.code ?? 'unknown';
         if (code === 'ECONNREFUSED') done(2);

@@ -14,7 +14,8 @@ function portFree(port: number, host: string): Promise<boolean> {
  */
 export async function freePortBlock(host: string, size: number, offsets: number[], preferred: number[]): Promise<number> {
   const candidates = [...preferred];
-  for (let b = 20_000; b < 30_000; b += size) candidates.push(b);
+  // Below 32768, where Linux starts handing out ephemeral ports for outgoing connections.
+  for (let b = 20_000; b + size <= 32_768; b += size) candidates.push(b);
   for (const base of candidates) {
     let ok = true;
     for (const off of offsets) {

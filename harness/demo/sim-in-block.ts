@@ -28,7 +28,9 @@ export async function startSimInBlock(opts: {
   const { startSimulator } = await import('../../simulators/gateway/index.js');
   const host = '127.0.0.1';
   for (let attempt = 0; ; attempt++) {
-    const preferred = [opts.preferredBase, ...Array.from({ length: 8 }, () => 20_000 + SIM_BLOCK * Math.floor(Math.random() * 40))]
+    // Blocks stay below 32768, the start of Linux's ephemeral port range: a scan of a block that
+    // overlaps it races with the kernel handing those ports to outgoing connections.
+    const preferred = [opts.preferredBase, ...Array.from({ length: 8 }, () => 20_000 + SIM_BLOCK * Math.floor(Math.random() * 12))]
       .filter((b): b is number => b !== undefined && !(opts.avoid ?? []).includes(b));
     const base = await freePortBlock(host, SIM_BLOCK, Object.values(SIM_PORT_OFFSETS), preferred);
     const ports = Object.fromEntries(Object.entries(SIM_PORT_OFFSETS).map(([k, off]) => [k, base + off]));

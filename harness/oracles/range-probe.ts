@@ -10,7 +10,7 @@ import type { FieldMonitor } from '../channels/monitor-channel.js';
 import type { MonitorChannel, Point, Reaction } from '../profile/target-schema.js';
 import type { ScenarioContext } from '../runner/scenario-context.js';
 import type { AlertWatch } from './alert-watch.js';
-import { monitorEngineering, watchMonitorPoint } from './field-watch.js';
+import { watchMonitorPoint } from './field-watch.js';
 import { methodLabel, type PointAccess, type PointRef, type WriteMethod, type WriteOutcome } from './point-access/point-access.js';
 import { pickWriteValues } from './probe-values.js';
 import { classifyRangeProbe, judgeReaction, type ObservedReaction } from './range-reaction.js';

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SIM_SECRETS } from '../support/scenario-harness.js';
 
 export const HIL = join(import.meta.dirname, '../../bin/hil.js');
 
@@ -55,4 +58,15 @@ export function startSimProcess(args: string[], env: NodeJS.ProcessEnv): Promise
       reject(new Error(`hil sim exited ${code}: ${err}`));
     });
   });
+}
+
+/** Environment for a `hil` process aimed at a simulator: its addresses, its passwords, a throw-away lab key dir. */
+export function cliEnv(simTargetEnv: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...simTargetEnv,
+    HIL_SIM_ADMIN_PASSWORD: SIM_SECRETS[0],
+    HIL_SIM_OPERATOR_PASSWORD: SIM_SECRETS[1],
+    HIL_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'hil-cfg-')),
+  };
 }

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { startSimInBlock } from '../../harness/demo/sim-in-block.js';
 import { needParts } from '../support/real-parts.js';
-import { SIM_SECRETS } from '../support/scenario-harness.js';
-import { HIL, hil } from './cli-process.js';
+import { cliEnv, HIL, hil } from './cli-process.js';
 
 const parts = await needParts('socat');
 const targets = join(import.meta.dirname, '../../targets');
@@ -31,13 +30,7 @@ describe.skipIf(parts.skip)('a run killed mid-way', () => {
     const sim = await startSimInBlock({ profile: 'hardened', opcua: false });
     try {
       const out = mkdtempSync(join(tmpdir(), 'hil-killed-'));
-      const env = {
-        ...process.env,
-        ...sim.targetEnv,
-        HIL_SIM_ADMIN_PASSWORD: SIM_SECRETS[0],
-        HIL_SIM_OPERATOR_PASSWORD: SIM_SECRETS[1],
-        HIL_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'hil-cfg-')),
-      };
+      const env = cliEnv(sim.targetEnv);
       const p = spawn(process.execPath, [HIL, 'run', '--target', join(targets, 'sim-hardened.yaml'), '--out', out], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       await new Promise<void>((resolve, reject) => {
         const t = setTimeout(() => reject(new Error('no scenario started within 60 s')), 60_000);

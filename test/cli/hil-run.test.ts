@@ -7,12 +7,11 @@ import { freePortBlock } from '../../harness/demo/free-port-block.js';
 import { SIM_BLOCK, SIM_PORT_OFFSETS } from '../../harness/demo/sim-in-block.js';
 import { simTargetEnv, type SimEndpointsLike } from '../../harness/demo/sim-target-env.js';
 import { needParts } from '../support/real-parts.js';
-import { SIM_SECRETS } from '../support/scenario-harness.js';
-import { hil, startSimProcess } from './cli-process.js';
+import { cliEnv, hil, startSimProcess } from './cli-process.js';
 
 const parts = await needParts('socat');
 const targets = join(import.meta.dirname, '../../targets');
-const baseEnv = { ...process.env, HIL_SIM_ADMIN_PASSWORD: SIM_SECRETS[0], HIL_SIM_OPERATOR_PASSWORD: SIM_SECRETS[1], HIL_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'hil-cfg-')) };
+const baseEnv = cliEnv();
 // Fast scenarios that need no lockout waits: enough to show the exit-code contract end to end.
 const SUBSET = ['--scenario', 'port-closure'];
 

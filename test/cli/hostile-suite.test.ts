@@ -5,8 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { ReportSchema } from '../../harness/core/result-schema.js';
 import { startSimInBlock } from '../../harness/demo/sim-in-block.js';
 import { needParts } from '../support/real-parts.js';
-import { SIM_SECRETS } from '../support/scenario-harness.js';
-import { hil } from './cli-process.js';
+import { cliEnv, hil } from './cli-process.js';
 
 const parts = await needParts('socat');
 const targets = join(import.meta.dirname, '../../targets');
@@ -18,13 +17,7 @@ describe.skipIf(parts.skip)('the full suite against the hostile simulator', () =
     const sim = await startSimInBlock({ profile: 'hostile', opcua: true });
     try {
       const out = mkdtempSync(join(tmpdir(), 'hil-hostile-'));
-      const env = {
-        ...process.env,
-        ...sim.targetEnv,
-        HIL_SIM_ADMIN_PASSWORD: SIM_SECRETS[0],
-        HIL_SIM_OPERATOR_PASSWORD: SIM_SECRETS[1],
-        HIL_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'hil-cfg-')),
-      };
+      const env = cliEnv(sim.targetEnv);
       const t0 = Date.now();
       const r = await hil(['run', '--target', join(targets, 'sim-hardened.yaml'), '--out', out], env, 600_000);
       const wall = Date.now() - t0;

@@ -8,16 +8,18 @@ import { ConsoleChannel } from '../../channels/console-channel.js';
 import { compilePattern } from '../../profile/pattern.js';
 import type { ConsoleInterface } from '../../profile/target-schema.js';
 import { consolePointValue, pointValuePattern } from '../console-point.js';
-import type { PointAccess, PointRef, ReadOutcome, WriteMethod, WriteOutcome } from './point-access.js';
+import { TypedPointAccess, type PointRef, type ReadOutcome, type WriteOutcome } from './point-access.js';
 
-export class ConsolePointAccess implements PointAccess {
+export class ConsolePointAccess extends TypedPointAccess {
   readonly path = 'console' as const;
 
   private constructor(
     private readonly iface: ConsoleInterface,
     private readonly con: ConsoleChannel,
     private readonly account: { username: string; password: string },
-  ) {}
+  ) {
+    super();
+  }
 
   static async open(iface: ConsoleInterface, account: { username: string; password: string }, ctx: ChannelContext): Promise<ConsolePointAccess> {
     const con = await ConsoleChannel.open(iface, ctx);
@@ -35,18 +37,6 @@ export class ConsolePointAccess implements PointAccess {
     if (!p.spec.console) return 'no console name declared';
     if (!this.iface.commands.setPoint) return 'the profile declares no console setPoint command';
     return undefined;
-  }
-
-  methods(): WriteMethod[] {
-    return ['default'];
-  }
-
-  wrongTypeUnsupported(): undefined {
-    return undefined;
-  }
-
-  resolution(): number {
-    return 0.1;
   }
 
   async read(p: PointRef): Promise<ReadOutcome> {

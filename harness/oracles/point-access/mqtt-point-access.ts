@@ -9,11 +9,11 @@ import { MqttChannel, type ReceivedMessage } from '../../channels/mqtt-channel.j
 import { compilePattern } from '../../profile/pattern.js';
 import type { MqttInterface } from '../../profile/target-schema.js';
 import { telemetryPointValue } from '../telemetry-value.js';
-import type { PointAccess, PointRef, ReadOutcome, WriteMethod, WriteOutcome } from './point-access.js';
+import { TypedPointAccess, type PointRef, type ReadOutcome, type WriteOutcome } from './point-access.js';
 
 const POLL_MS = 10;
 
-export class MqttPointAccess implements PointAccess {
+export class MqttPointAccess extends TypedPointAccess {
   readonly path = 'mqtt' as const;
   private readonly status: ReceivedMessage[] = [];
   private readonly telemetry: ReceivedMessage[] = [];
@@ -25,6 +25,7 @@ export class MqttPointAccess implements PointAccess {
     private readonly ch: MqttChannel,
     private readonly signal: AbortSignal | undefined,
   ) {
+    super();
     if (iface.topics.status) ch.onMessage(iface.topics.status, (m) => this.status.push(m));
     ch.onMessage(iface.topics.telemetry, (m) => this.telemetry.push(m));
   }
@@ -46,18 +47,6 @@ export class MqttPointAccess implements PointAccess {
 
   unsupported(p: PointRef): string | undefined {
     return p.spec.mqtt ? undefined : 'no MQTT name declared';
-  }
-
-  methods(): WriteMethod[] {
-    return ['default'];
-  }
-
-  wrongTypeUnsupported(): undefined {
-    return undefined;
-  }
-
-  resolution(): number {
-    return 0.1;
   }
 
   async read(p: PointRef): Promise<ReadOutcome> {

@@ -5,12 +5,14 @@
 import type { ChannelContext } from '../../channels/channel.js';
 import { OpcuaChannel } from '../../channels/opcua-channel.js';
 import type { OpcuaInterface } from '../../profile/target-schema.js';
-import type { PointAccess, PointRef, ReadOutcome, WriteMethod, WriteOutcome } from './point-access.js';
+import { TypedPointAccess, type PointRef, type ReadOutcome, type WriteOutcome } from './point-access.js';
 
-export class OpcuaPointAccess implements PointAccess {
+export class OpcuaPointAccess extends TypedPointAccess {
   readonly path = 'opcua' as const;
 
-  private constructor(private readonly ch: OpcuaChannel) {}
+  private constructor(private readonly ch: OpcuaChannel) {
+    super();
+  }
 
   static async open(iface: OpcuaInterface, account: { username: string; password: string }, ctx: ChannelContext): Promise<OpcuaPointAccess> {
     const ch = await OpcuaChannel.connect(iface, ctx);
@@ -27,18 +29,6 @@ export class OpcuaPointAccess implements PointAccess {
 
   unsupported(p: PointRef): string | undefined {
     return p.spec.opcua ? undefined : 'no OPC UA node declared';
-  }
-
-  methods(): WriteMethod[] {
-    return ['default'];
-  }
-
-  wrongTypeUnsupported(): undefined {
-    return undefined;
-  }
-
-  resolution(): number {
-    return 0.1;
   }
 
   async read(p: PointRef): Promise<ReadOutcome> {

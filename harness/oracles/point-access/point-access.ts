@@ -50,6 +50,30 @@ export interface PointAccess {
   close(): Promise<void>;
 }
 
+/**
+ * Defaults for paths that write a point one way and carry typed values (MQTT, OPC UA, console):
+ * one write method, wrong types expressible, 0.1 engineering-unit resolution.
+ */
+export abstract class TypedPointAccess implements PointAccess {
+  abstract readonly path: AccessPath;
+  abstract unsupported(point: PointRef): string | undefined;
+  abstract read(point: PointRef): Promise<ReadOutcome>;
+  abstract write(point: PointRef, value: number | string, method?: WriteMethod): Promise<WriteOutcome>;
+  abstract close(): Promise<void>;
+
+  methods(): WriteMethod[] {
+    return ['default'];
+  }
+
+  wrongTypeUnsupported(): string | undefined {
+    return undefined;
+  }
+
+  resolution(): number {
+    return 0.1;
+  }
+}
+
 /** Human name of a write method for reasons ("FC16 write", "OPC UA write"). */
 export function methodLabel(path: AccessPath, method: WriteMethod): string {
   switch (method) {
