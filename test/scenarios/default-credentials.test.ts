@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import defaultCredentials from '../../scenarios/default-credentials.scenario.js';
-import { startMosquitto, type MosquittoBroker } from '../support/mosquitto-fixture.js';
 import { needParts } from '../support/real-parts.js';
 import { runWithDeclared, type CustomRun } from '../support/custom-target-run.js';
 import { SIM_SECRETS } from '../support/scenario-harness.js';
-import { MQ_TOPICS, MQ_USERS, mosquittoTarget } from './mosquitto-target.js';
+import { MQ_TOPICS, MQ_USERS, mosquittoTarget, useMosquittoPair } from './mosquitto-target.js';
 import { runScenarioOnProfile, startTelemetryPublisher } from './run-profile.js';
 
 const sim = await needParts('socat');
@@ -120,21 +119,7 @@ describe.skipIf(sim.skip)('default-credentials against the simulator', () => {
 });
 
 describe.skipIf(mq.skip)('default-credentials against a real Mosquitto (MQTT only)', () => {
-  let insecure: MosquittoBroker;
-  let secure: MosquittoBroker;
-  beforeAll(async () => {
-    mq.assert();
-    insecure = await startMosquitto({ mode: 'insecure' });
-    secure = await startMosquitto({
-      mode: 'secure',
-      users: { admin: MQ_USERS.admin, operator: MQ_USERS.operator },
-      acl: { admin: ['readwrite #'], operator: [`read ${MQ_TOPICS.telemetry}`] },
-    });
-  });
-  afterAll(async () => {
-    await insecure?.close();
-    await secure?.close();
-  });
+  const brokers = useMosquittoPair(() => mq.assert());
 
   const withDefaults = (url: string, port: number) => {
     const t = mosquittoTarget(url, port);
@@ -146,9 +131,9 @@ describe.skipIf(mq.skip)('default-credentials against a real Mosquitto (MQTT onl
   };
 
   test('insecure (anonymous allowed, no password file) → FAIL: mosquitto accepts ANY password, admin/admin included', { timeout: 60_000 }, async () => {
-    const pub = await startTelemetryPublisher(insecure.url, MQ_TOPICS.telemetry);
+    const pub = await startTelemetryPublisher(brokers.insecure.url, MQ_TOPICS.telemetry);
     try {
-      const { result } = await runScenarioOnProfile(defaultCredentials, withDefaults(insecure.url, insecure.port));
+      const { result } = await runScenarioOnProfile(defaultCredentials, withDefaults(brokers.insecure.url, brokers.insecure.port));
       expect(result.verdict).toBe('FAIL');
       expect(result.reason).toMatch(/^\[mqtt\] admin\/admin \(vendor manual\) accepted on mqtt; \[mqtt\] admin\/password \(well-known\) accepted on mqtt$/);
     } finally {
@@ -157,9 +142,9 @@ describe.skipIf(mq.skip)('default-credentials against a real Mosquitto (MQTT onl
   });
 
   test('secure (password file, ACL) → PASS: the defaults get CONNACK 5', { timeout: 60_000 }, async () => {
-    const pub = await startTelemetryPublisher(secure.url, MQ_TOPICS.telemetry, { username: 'admin', password: MQ_USERS.admin });
+    const pub = await startTelemetryPublisher(brokers.secure.url, MQ_TOPICS.telemetry, { username: 'admin', password: MQ_USERS.admin });
     try {
-      const run = await runScenarioOnProfile(defaultCredentials, withDefaults(secure.url, secure.port));
+      const run = await runScenarioOnProfile(defaultCredentials, withDefaults(brokers.secure.url, brokers.secure.port));
       expect(run.result.verdict, run.result.reason).toBe('PASS');
       expect(run.result.assertions.filter((a) => /default/.test(a.name)).every((a) => /CONNACK 5/.test(String(a.actual)))).toBe(true);
       expect(readFileSync(run.evidenceFile, 'utf8').includes(MQ_USERS.admin)).toBe(false);

@@ -1,6 +1,8 @@
 // A target profile whose only interface is a real Mosquitto broker (test/support/mosquitto-fixture.ts).
+import { afterAll, beforeAll } from 'vitest';
 import { defineTarget } from '../../harness/profile/load-target.js';
 import type { TargetProfile } from '../../harness/profile/target-schema.js';
+import { startMosquitto, type MosquittoBroker } from '../support/mosquitto-fixture.js';
 
 export const MQ_TOPICS = { telemetry: 'gw/mq-01/telemetry', command: 'gw/mq-01/cmd' } as const;
 
@@ -26,4 +28,34 @@ export function mosquittoTarget(url: string, port: number, opts: { mqttTls?: boo
       points: { heaterSetpoint: { type: 'number', min: 0, max: 80, mqtt: { name: 'heaterSetpoint' } } },
     },
   });
+}
+
+/**
+ * A real Mosquitto pair for a describe block: `insecure` (anonymous allowed) and `secure` (password
+ * file with the two accounts, ACL: admin everything, operator reads telemetry). Started in
+ * beforeAll after `assert` (the real-parts check), stopped in afterAll.
+ */
+export function useMosquittoPair(assert: () => void): { readonly insecure: MosquittoBroker; readonly secure: MosquittoBroker } {
+  const brokers: { insecure?: MosquittoBroker; secure?: MosquittoBroker } = {};
+  beforeAll(async () => {
+    assert();
+    brokers.insecure = await startMosquitto({ mode: 'insecure' });
+    brokers.secure = await startMosquitto({
+      mode: 'secure',
+      users: { admin: MQ_USERS.admin, operator: MQ_USERS.operator },
+      acl: { admin: ['readwrite #'], operator: [`read ${MQ_TOPICS.telemetry}`] },
+    });
+  });
+  afterAll(async () => {
+    await brokers.insecure?.close();
+    await brokers.secure?.close();
+  });
+  return {
+    get insecure() {
+      return brokers.insecure!;
+    },
+    get secure() {
+      return brokers.secure!;
+    },
+  };
 }

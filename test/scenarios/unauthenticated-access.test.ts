@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import unauthenticatedAccess from '../../scenarios/unauthenticated-access.scenario.js';
-import { startMosquitto, type MosquittoBroker } from '../support/mosquitto-fixture.js';
 import { needParts } from '../support/real-parts.js';
 import { runScenarioAgainstSim } from '../support/scenario-harness.js';
-import { MQ_TOPICS, MQ_USERS, mosquittoTarget } from './mosquitto-target.js';
+import { MQ_TOPICS, MQ_USERS, mosquittoTarget, useMosquittoPair } from './mosquitto-target.js';
 import { runScenarioOnProfile, startTelemetryPublisher } from './run-profile.js';
 
 const sim = await needParts('socat');
@@ -70,26 +69,12 @@ describe.skipIf(sim.skip)('unauthenticated-access against the simulator', () => 
 });
 
 describe.skipIf(mq.skip)('unauthenticated-access against a real Mosquitto', () => {
-  let insecure: MosquittoBroker;
-  let secure: MosquittoBroker;
-  beforeAll(async () => {
-    mq.assert();
-    insecure = await startMosquitto({ mode: 'insecure' });
-    secure = await startMosquitto({
-      mode: 'secure',
-      users: { admin: MQ_USERS.admin, operator: MQ_USERS.operator },
-      acl: { admin: ['readwrite #'], operator: [`read ${MQ_TOPICS.telemetry}`] },
-    });
-  });
-  afterAll(async () => {
-    await insecure?.close();
-    await secure?.close();
-  });
+  const brokers = useMosquittoPair(() => mq.assert());
 
   test('insecure broker (anonymous allowed) → FAIL: anonymous client receives telemetry', { timeout: 30_000 }, async () => {
-    const pub = await startTelemetryPublisher(insecure.url, MQ_TOPICS.telemetry);
+    const pub = await startTelemetryPublisher(brokers.insecure.url, MQ_TOPICS.telemetry);
     try {
-      const { result } = await runScenarioOnProfile(unauthenticatedAccess, mosquittoTarget(insecure.url, insecure.port));
+      const { result } = await runScenarioOnProfile(unauthenticatedAccess, mosquittoTarget(brokers.insecure.url, brokers.insecure.port));
       expect(result.verdict, result.reason).toBe('FAIL');
       expect(result.reason).toBe('[mqtt] anonymous MQTT client accepted and received telemetry');
     } finally {
@@ -98,9 +83,9 @@ describe.skipIf(mq.skip)('unauthenticated-access against a real Mosquitto', () =
   });
 
   test('secure broker (password file, ACL) → PASS: CONNACK 5 to the anonymous client', { timeout: 30_000 }, async () => {
-    const pub = await startTelemetryPublisher(secure.url, MQ_TOPICS.telemetry, { username: 'admin', password: MQ_USERS.admin });
+    const pub = await startTelemetryPublisher(brokers.secure.url, MQ_TOPICS.telemetry, { username: 'admin', password: MQ_USERS.admin });
     try {
-      const { result } = await runScenarioOnProfile(unauthenticatedAccess, mosquittoTarget(secure.url, secure.port));
+      const { result } = await runScenarioOnProfile(unauthenticatedAccess, mosquittoTarget(brokers.secure.url, brokers.secure.port));
       expect(result.verdict, result.reason).toBe('PASS');
       expect(result.reason).toMatch(/anonymous MQTT CONNECT refused \(CONNACK 5/);
       expect(result.measurements.find((m) => m.name === 'telemetryReceivedWithAccount')?.value).toBe(true);
