@@ -24,6 +24,8 @@ export async function startSimInBlock(opts: {
   opcua?: boolean;
   preferredBase?: number;
   avoid?: number[];
+  /** Console and Modbus RTU on socat ptys; default: when socat is installed. */
+  ptys?: boolean;
 }): Promise<SimInBlock> {
   const { startSimulator } = await import('../../simulators/gateway/index.js');
   const host = '127.0.0.1';
@@ -35,7 +37,7 @@ export async function startSimInBlock(opts: {
     const base = await freePortBlock(host, SIM_BLOCK, Object.values(SIM_PORT_OFFSETS), preferred);
     const ports = Object.fromEntries(Object.entries(SIM_PORT_OFFSETS).map(([k, off]) => [k, base + off]));
     try {
-      const sim = await startSimulator({ profile: opts.profile, config: opts.config, opcua: opts.opcua ?? true, host, ports });
+      const sim = await startSimulator({ profile: opts.profile, config: opts.config, opcua: opts.opcua ?? true, host, ports, ptys: opts.ptys });
       const targetEnv = simTargetEnv(sim.endpoints, `${base}-${base + SIM_BLOCK - 1}`);
       return { sim, base, targetEnv };
     } catch (e) {

@@ -4,7 +4,7 @@ import { SerialPort } from 'serialport';
 import { ConsoleSession, type ShellDeps } from './console-shell.ts';
 import { listen, trackedServer } from './net-listen.ts';
 
-export interface ConsoleServer { tcpPort: number; serialSession: ConsoleSession; close(): Promise<void> }
+export interface ConsoleServer { tcpPort: number; serialSession?: ConsoleSession; close(): Promise<void> }
 
 export function openSimSerial(path: string, baudRate = 115200): Promise<SerialPort> {
   const port = new SerialPort({ path, baudRate, autoOpen: false });
@@ -19,11 +19,12 @@ export function closeSerial(port: SerialPort): Promise<void> {
   });
 }
 
-export async function startConsoleServer(deps: ShellDeps, simSidePty: string, host: string, tcpPort: number): Promise<ConsoleServer> {
-  const serial = await openSimSerial(simSidePty);
-  const serialSession = new ConsoleSession(deps, 'console', (t) => { if (serial.isOpen) serial.write(t, 'latin1'); });
-  serial.on('data', (d: Buffer) => serialSession.input(d));
-  serialSession.start();
+/** The console shell on the pty (when there is one: socat present) and on a TCP port like a serial device server. */
+export async function startConsoleServer(deps: ShellDeps, simSidePty: string | undefined, host: string, tcpPort: number): Promise<ConsoleServer> {
+  const serial = simSidePty ? await openSimSerial(simSidePty) : undefined;
+  const serialSession = serial ? new ConsoleSession(deps, 'console', (t) => { if (serial.isOpen) serial.write(t, 'latin1'); }) : undefined;
+  serial?.on('data', (d: Buffer) => serialSession!.input(d));
+  serialSession?.start();
 
   const sessions = new Set<ConsoleSession>();
   const server = trackedServer((sock) => {
@@ -37,17 +38,17 @@ export async function startConsoleServer(deps: ShellDeps, simSidePty: string, ho
   try {
     port = await listen(server, host, tcpPort);
   } catch (e) {
-    serialSession.dispose();
-    await closeSerial(serial);
+    serialSession?.dispose();
+    if (serial) await closeSerial(serial);
     throw e;
   }
   return {
     tcpPort: port,
     serialSession,
     async close() {
-      serialSession.dispose();
+      serialSession?.dispose();
       for (const s of sessions) s.dispose();
-      await Promise.all([server.destroyAll(), closeSerial(serial)]);
+      await Promise.all([server.destroyAll(), serial ? closeSerial(serial) : undefined]);
     },
   };
 }

@@ -16,7 +16,7 @@ import { startMqttGateway } from './mqtt-gateway.ts';
 import { tcpUrl } from './net-listen.ts';
 import { ProcessModel } from './process-model.ts';
 import { CLI_PORT_BASES, CLI_PORT_OFFSETS, profilePreset } from './profiles.ts';
-import { openPtyPair } from './pty-pair.ts';
+import { openPtyPair, socatAvailable } from './pty-pair.ts';
 import { loadSimConfigFile, resolveSimConfig, type SimConfig, type SimConfigOverrides, type SimPortName, type SimProfileName } from './sim-config.ts';
 import { makeSelfSignedCert } from './tls-cert.ts';
 
@@ -32,9 +32,11 @@ export { socatAvailable } from './pty-pair.ts';
 export interface SimEndpoints {
   profile: SimProfileName;
   host: string;
-  console: { pty: string; tcp: string };
+  /** `pty` is absent when socat is not installed (console over TCP only). */
+  console: { pty?: string; tcp: string };
   modbusTcp: string;
-  modbusRtu: { pty: string; unitId: number; baudRate: number };
+  /** Absent when socat is not installed. */
+  modbusRtu?: { pty: string; unitId: number; baudRate: number };
   mqtt: string;
   /** PEM file of the self-signed MQTT TLS certificate (only when the mqttTls switch is on). */
   mqttCaFile?: string;
@@ -51,6 +53,8 @@ export interface StartOptions {
   host?: string;
   ports?: 'auto' | Partial<Record<SimPortName, number>>;
   ptyDir?: string;
+  /** Serial console and Modbus RTU on socat ptys; default: when socat is installed. */
+  ptys?: boolean;
   externalBrokerUrl?: string;
 }
 
@@ -101,11 +105,15 @@ export async function startSimulator(opts: StartOptions): Promise<Simulator> {
   const deps = { config, accounts, model, alerts };
 
   try {
-    const consolePty = await openPtyPair(join(ptyDir, 'console.sim'), join(ptyDir, 'console'));
-    closers.push(() => consolePty.close());
-    const rtuPty = await openPtyPair(join(ptyDir, 'modbus-rtu.sim'), join(ptyDir, 'modbus-rtu'));
-    closers.push(() => rtuPty.close());
-    socatPids.push(consolePty.pid, rtuPty.pid);
+    // Without socat (a machine where only `npm install` ran) the simulator still starts: console over
+    // TCP only, no Modbus RTU. The caller is told through the endpoints (no pty paths).
+    const withPtys = opts.ptys ?? socatAvailable();
+    if (!withPtys && opts.ptys === undefined) process.stderr.write('hil sim: socat not found: console over TCP only, no Modbus RTU (install socat: npm run setup)\n');
+    const consolePty = withPtys ? await openPtyPair(join(ptyDir, 'console.sim'), join(ptyDir, 'console')) : undefined;
+    if (consolePty) closers.push(() => consolePty.close());
+    const rtuPty = withPtys ? await openPtyPair(join(ptyDir, 'modbus-rtu.sim'), join(ptyDir, 'modbus-rtu')) : undefined;
+    if (rtuPty) closers.push(() => rtuPty.close());
+    if (consolePty && rtuPty) socatPids.push(consolePty.pid, rtuPty.pid);
 
     const wantOpcua = opts.opcua !== false;
     let consoleTcp: number, modbusTcp: number, mqttUrl: string, fieldPort: number;
@@ -113,12 +121,14 @@ export async function startSimulator(opts: StartOptions): Promise<Simulator> {
 
     if (sw.hostile) {
       const seed = config.params.hostileSeed;
-      const serial = await openSimSerial(consolePty.simSide);
-      const stopFlood = hostileSerialFlood(serial, seed);
-      closers.push(async () => { stopFlood(); await closeSerial(serial); });
-      const rtuSerial = await openSimSerial(rtuPty.simSide, RTU_BAUD);
-      hostileSerialGarbage(rtuSerial, seed + 1);
-      closers.push(() => closeSerial(rtuSerial));
+      if (consolePty && rtuPty) {
+        const serial = await openSimSerial(consolePty.simSide);
+        const stopFlood = hostileSerialFlood(serial, seed);
+        closers.push(async () => { stopFlood(); await closeSerial(serial); });
+        const rtuSerial = await openSimSerial(rtuPty.simSide, RTU_BAUD);
+        hostileSerialGarbage(rtuSerial, seed + 1);
+        closers.push(() => closeSerial(rtuSerial));
+      }
       const c = await hostileConsoleTcp(host, portOf('console') ?? 0, seed + 2); closers.push(() => c.close());
       const m = await hostileModbusTcp(host, portOf('modbusTcp') ?? 0, seed + 3); closers.push(() => m.close());
       const q = await hostileMqtt(host, portOf('mqtt') ?? 0, seed + 4); closers.push(() => q.close());
@@ -135,11 +145,13 @@ export async function startSimulator(opts: StartOptions): Promise<Simulator> {
         : undefined;
       opcuaStarting?.then((o) => closers.push(() => o.close()), () => {});
       try {
-        const cons = await startConsoleServer(deps, consolePty.simSide, host, portOf('console') ?? 0);
+        const cons = await startConsoleServer(deps, consolePty?.simSide, host, portOf('console') ?? 0);
         closers.push(() => cons.close());
         consoleTcp = cons.tcpPort;
-        const rtu = await startModbusRtu(mainModbusVector({ model, reaction: sw.rangeCheck.modbus, alerts, source: 'modbus-rtu' }), rtuPty.simSide, RTU_BAUD);
-        closers.push(() => rtu.close());
+        if (rtuPty) {
+          const rtu = await startModbusRtu(mainModbusVector({ model, reaction: sw.rangeCheck.modbus, alerts, source: 'modbus-rtu' }), rtuPty.simSide, RTU_BAUD);
+          closers.push(() => rtu.close());
+        }
         const tcp = await startModbusTcp(mainModbusVector({ model, reaction: sw.rangeCheck.modbus, alerts, source: 'modbus-tcp' }), host, portOf('modbusTcp'));
         closers.push(() => tcp.close());
         modbusTcp = tcp.port;
@@ -180,9 +192,9 @@ export async function startSimulator(opts: StartOptions): Promise<Simulator> {
     const endpoints: SimEndpoints = {
       profile: opts.profile,
       host,
-      console: { pty: consolePty.harnessSide, tcp: tcpUrl(host, consoleTcp) },
+      console: { ...(consolePty ? { pty: consolePty.harnessSide } : {}), tcp: tcpUrl(host, consoleTcp) },
       modbusTcp: tcpUrl(host, modbusTcp),
-      modbusRtu: { pty: rtuPty.harnessSide, unitId: 1, baudRate: RTU_BAUD },
+      ...(rtuPty ? { modbusRtu: { pty: rtuPty.harnessSide, unitId: 1, baudRate: RTU_BAUD } } : {}),
       mqtt: mqttUrl,
       ...(mqttCaFile ? { mqttCaFile } : {}),
       ...(opcuaUrl ? { opcua: opcuaUrl } : {}),

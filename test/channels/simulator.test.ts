@@ -50,7 +50,7 @@ describe.skipIf(!hasSocat)('channels against the simulated gateway', () => {
   });
 
   test('console over the socat pty: admin login, status, logout; wrong password fails; no password in evidence', async () => {
-    const ch = await ConsoleChannel.open(consoleIface(hardened.endpoints.console.pty), { evidence: ev.evidence });
+    const ch = await ConsoleChannel.open(consoleIface(hardened.endpoints.console.pty!), { evidence: ev.evidence });
     try {
       const bad = await ch.login('operator', 'definitely-wrong');
       expect(bad).toMatchObject({ outcome: 'failure', promptSeen: 'failure' });
@@ -93,7 +93,7 @@ describe.skipIf(!hasSocat)('channels against the simulated gateway', () => {
   });
 
   test('Modbus RTU over the socat pty', async () => {
-    const { pty, unitId, baudRate } = hardened.endpoints.modbusRtu;
+    const { pty, unitId, baudRate } = hardened.endpoints.modbusRtu!;
     const mb = await ModbusChannel.openRtu({ device: pty, baudRate, parity: 'none', stopBits: 1, dataBits: 8 }, unitId, { evidence: ev.evidence }, { requestTimeoutMs: 1000 });
     try {
       const r = await mb.readHolding(0, 2);

@@ -22,7 +22,7 @@ describe.skipIf(parts.skip)('console', () => {
 
   test('pty: banner, login, admin prompt, status, no password echo, reopen of the harness side', async () => {
     const s = await sim({ profile: 'hardened' });
-    const c = await ptyConsole(s.endpoints.console.pty);
+    const c = await ptyConsole(s.endpoints.console.pty!);
     const out = await c.reader.login('admin', ADMIN, /gw# $/);
     expect(out).not.toContain(ADMIN);
     const status = await c.reader.command('show status', /gw# $/);
@@ -31,7 +31,7 @@ describe.skipIf(parts.skip)('console', () => {
     await c.reader.command('logout', /gateway login: $/);
     await c.close();
     // The console stays usable for the next open of the harness side.
-    const c2 = await ptyConsole(s.endpoints.console.pty);
+    const c2 = await ptyConsole(s.endpoints.console.pty!);
     closers.push(c2.close);
     await c2.reader.login('operator', OPER, /gw> $/);
   });

@@ -28,7 +28,7 @@ describe.skipIf(parts.skip)('hostile profile', () => {
     c.reader.send('admin\r');
     await waitUntil(() => c.reader.buf.length > 200, 4000);
     c.close();
-    const p = await ptyConsole(sim.endpoints.console.pty);
+    const p = await ptyConsole(sim.endpoints.console.pty!);
     await waitUntil(() => p.reader.buf.length > 200, 4000);
     await p.close();
     for (const text of [c.reader.buf, p.reader.buf]) {
@@ -72,7 +72,7 @@ describe.skipIf(parts.skip)('hostile profile', () => {
   });
 
   test('Modbus RTU answers garbage (CRC errors or timeouts, never a valid frame)', async () => {
-    const c = await modbusRtuClient(sim.endpoints.modbusRtu.pty, sim.endpoints.modbusRtu.baudRate, 400);
+    const c = await modbusRtuClient(sim.endpoints.modbusRtu!.pty, sim.endpoints.modbusRtu!.baudRate, 400);
     await expect(c.readHoldingRegisters(0, 2)).rejects.toBeTruthy();
     await closeModbus(c);
   });

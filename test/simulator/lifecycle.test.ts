@@ -19,7 +19,7 @@ describe.skipIf(parts.skip)('lifecycle', () => {
     ]);
     const all = [...a.endpoints.tcpPorts, ...b.endpoints.tcpPorts];
     expect(new Set(all).size).toBe(all.length);
-    const dirA = a.endpoints.console.pty.replace(/\/console$/, '');
+    const dirA = a.endpoints.console.pty!.replace(/\/console$/, '');
     expect(pgrep(dirA).length).toBe(2); // console and RTU socat
     for (const s of [a, b]) {
       const c = await modbusTcpClient(s.endpoints.modbusTcp);
@@ -30,7 +30,7 @@ describe.skipIf(parts.skip)('lifecycle', () => {
     await a.stop();
     expect(pgrep(dirA)).toEqual([]);
     for (const pid of [...a.socatPids, ...b.socatPids]) expect(() => process.kill(pid, 0)).toThrow();
-    expect(existsSync(a.endpoints.console.pty)).toBe(false);
+    expect(existsSync(a.endpoints.console.pty!)).toBe(false);
   });
 
   test('runSimCli: one JSON ready line on fixed ports, clean exit 0 on SIGTERM, no socat left', async () => {

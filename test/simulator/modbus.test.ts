@@ -77,7 +77,7 @@ describe.skipIf(parts.skip)('Modbus RTU over a pty', () => {
   beforeAll(async () => {
     parts.assert();
     sim = await startSimulator({ profile: 'hardened', opcua: false });
-    c = await modbusRtuClient(sim.endpoints.modbusRtu.pty, sim.endpoints.modbusRtu.baudRate);
+    c = await modbusRtuClient(sim.endpoints.modbusRtu!.pty, sim.endpoints.modbusRtu!.baudRate);
   });
   afterAll(async () => { await closeModbus(c); await sim.stop(); });
 
