@@ -1,11 +1,11 @@
 import { SerialPort } from 'serialport';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ChannelError } from '../../harness/channels/channel.js';
 import { ConsoleChannel, ConsoleWaitError } from '../../harness/channels/console-channel.js';
 import { ConsoleTextNormalizer } from '../../harness/channels/console-text.js';
 import { ConsoleInterface } from '../../harness/profile/target-schema.js';
 import { fakeConsole, type FakeConsoleOptions } from './fake-console.js';
-import { closedPort, haveBinary, makeEvidence, ptyPair, tcpPeer, type TestEvidence } from './helpers.js';
+import { closedPort, haveBinary, ptyPair, tcpPeer, type TestEvidence, useTestCleanups } from './helpers.js';
 
 const PASSWORD = 'S3cret!Console-Pw';
 const hasSocat = haveBinary('socat', '-V');
@@ -26,10 +26,7 @@ const iface = (connect: string, timeoutMs = 1500) =>
     timeoutMs,
   });
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const { cleanups, evidence: newEvidence } = useTestCleanups();
 
 async function tcpDevice(o: Partial<FakeConsoleOptions> = {}) {
   const peer = await tcpPeer((s) => {
@@ -40,11 +37,7 @@ async function tcpDevice(o: Partial<FakeConsoleOptions> = {}) {
   return peer;
 }
 
-function evidence(): TestEvidence {
-  const ev = makeEvidence([]); // the channel must add the password to the redactor itself
-  cleanups.push(() => ev.cleanup());
-  return ev;
-}
+const evidence = () => newEvidence([]); // no secrets preloaded: the channel must add the password to the redactor itself
 
 async function open(connect: string, ev: TestEvidence, timeoutMs = 1500) {
   const ch = await ConsoleChannel.open(iface(connect, timeoutMs), { evidence: ev.evidence });

@@ -8,6 +8,37 @@ import { join } from 'node:path';
 import { EvidenceLog } from '../../harness/evidence/evidence-log.js';
 import type { EvidenceRecord } from '../../harness/evidence/evidence-record.js';
 import { Redactor } from '../../harness/evidence/redactor.js';
+import { afterEach } from 'vitest';
+
+/** SIGTERM a helper process (SIGKILL after 1 s), wait for it, and remove its scratch dir. */
+async function stopChild(child: ChildProcess, exited: Promise<void>, dir: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 1000);
+    await exited;
+    clearTimeout(t);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Per-test cleanup for a test file: `cleanups` run newest first after each test, and `evidence()`
+ * makes a scratch evidence log that is removed with them. Call once at module level.
+ */
+export function useTestCleanups(): { cleanups: Array<() => Promise<void> | void>; evidence: (...args: Parameters<typeof makeEvidence>) => TestEvidence } {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return {
+    cleanups,
+    evidence: (...args) => {
+      const ev = makeEvidence(...args);
+      cleanups.push(() => ev.cleanup());
+      return ev;
+    },
+  };
+}
 
 export interface TestEvidence {
   evidence: EvidenceLog;
@@ -137,15 +168,7 @@ export async function ptyPair(): Promise<PtyPair> {
     a,
     b,
     close: () =>
-      (closing ??= (async () => {
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM');
-          const t = setTimeout(() => child.kill('SIGKILL'), 1000);
-          await exited;
-          clearTimeout(t);
-        }
-        rmSync(dir, { recursive: true, force: true });
-      })()),
+      (closing ??= stopChild(child, exited, dir)),
   };
 }
 
@@ -210,15 +233,7 @@ export async function startMosquitto(users: Record<string, string>): Promise<Mos
     url: `mqtt://127.0.0.1:${port}`,
     tlsUrl: `mqtts://127.0.0.1:${tlsPort}`,
     close: () =>
-      (closing ??= (async () => {
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM');
-          const t = setTimeout(() => child.kill('SIGKILL'), 1000);
-          await exited;
-          clearTimeout(t);
-        }
-        rmSync(dir, { recursive: true, force: true });
-      })()),
+      (closing ??= stopChild(child, exited, dir)),
   };
 }
 

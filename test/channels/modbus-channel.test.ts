@@ -1,23 +1,14 @@
 import { once } from 'node:events';
 import { ServerSerial, ServerTCP } from 'modbus-serial';
 import { SerialPort } from 'serialport';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ModbusChannel } from '../../harness/channels/modbus-channel.js';
 import { crc16, mbapFrame, rtuFrame, writeRegisterPdu } from '../../harness/channels/modbus-codec.js';
-import { closedPort, haveBinary, makeEvidence, ptyPair, tcpPeer, type TestEvidence } from './helpers.js';
+import { closedPort, haveBinary, ptyPair, tcpPeer, useTestCleanups } from './helpers.js';
 
 const hasSocat = haveBinary('socat', '-V');
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function evidence(): TestEvidence {
-  const ev = makeEvidence();
-  cleanups.push(() => ev.cleanup());
-  return ev;
-}
+const { cleanups, evidence } = useTestCleanups();
 
 const mbErr = (code: number, msg: string) => Object.assign(new Error(msg), { modbusErrorCode: code });
 

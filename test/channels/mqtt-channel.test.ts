@@ -1,9 +1,9 @@
 import { Aedes } from 'aedes';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MqttChannel, topicMatches, type MqttConnectResult } from '../../harness/channels/mqtt-channel.js';
 import { MqttInterface } from '../../harness/profile/target-schema.js';
-import { closedPort, haveBinary, makeEvidence, startMosquitto, tcpPeer, type Mosquitto, type TestEvidence } from './helpers.js';
+import { closedPort, haveBinary, startMosquitto, tcpPeer, type Mosquitto, useTestCleanups } from './helpers.js';
 
 const ALICE = 'Al1ce!Mqtt-Pass-2026';
 const BOB = 'B0b!Mqtt-Pass-2026';
@@ -12,16 +12,7 @@ const hasMosquitto = haveBinary('mosquitto', '-h') && haveBinary('openssl', 'ver
 const iface = (url: string, extra: Partial<MqttInterface> = {}) =>
   MqttInterface.parse({ url, topics: { telemetry: 'gw/telemetry', command: 'gw/cmd' }, timeoutMs: 1500, ...extra });
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function evidence(): TestEvidence {
-  const ev = makeEvidence();
-  cleanups.push(() => ev.cleanup());
-  return ev;
-}
+const { cleanups, evidence } = useTestCleanups();
 
 function keep(r: MqttConnectResult): MqttChannel {
   if (!r.ok) throw new Error(`connect failed: ${r.kind} ${r.error}`);

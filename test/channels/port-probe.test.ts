@@ -1,20 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { grabBanner, parsePorts, probeUdp, scanTcp } from '../../harness/channels/port-probe.js';
-import { closedPort, delay, makeEvidence, tcpPeer, type TestEvidence } from './helpers.js';
+import { closedPort, delay, tcpPeer, useTestCleanups } from './helpers.js';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function evidence(): TestEvidence {
-  const ev = makeEvidence();
-  cleanups.push(() => ev.cleanup());
-  return ev;
-}
+const { cleanups, evidence } = useTestCleanups();
 
 async function listener(): Promise<number> {
   const s: Server = createServer((c) => c.destroy());
