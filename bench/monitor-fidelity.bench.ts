@@ -9,7 +9,7 @@
  * the table quotes p50/p95/p99 and the achieved mean period, each as the median over repetitions.
  */
 import { join } from 'node:path';
-import { FieldMonitor } from '../harness/channels/monitor-channel.js';
+import { FieldMonitor } from '../harness/protocols/monitor/monitor-channel.js';
 import { loadTargetFile } from '../harness/profile/load-target.js';
 import type { BenchRow } from './report-table.js';
 import { summarize } from './stats.js';

@@ -5,8 +5,8 @@
  * counts when it parsed and carried one register) and says so in the table, so the figure is never
  * silently about a different client.
  */
-import { ModbusChannel } from '../harness/channels/modbus-channel.js';
-import type { ChannelContext } from '../harness/channels/channel.js';
+import { ModbusChannel } from '../harness/protocols/modbus/modbus-channel.js';
+import type { ChannelContext } from '../harness/protocols/transport/channel.js';
 
 export interface StormRun {
   sent: number;

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChannelContext } from '../harness/channels/channel.js';
+import type { ChannelContext } from '../harness/protocols/transport/channel.js';
 import { EvidenceLog } from '../harness/evidence/evidence-log.js';
 import type { BenchRow } from './report-table.js';
 

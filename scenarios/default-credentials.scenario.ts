@@ -25,9 +25,9 @@
  * the restore (e.g. a minimum password age) without the harness ever writing a secret down.
  */
 import { randomBytes } from 'node:crypto';
-import { isRefusal, type AuthAttempt } from '../harness/oracles/auth-surface.js';
-import type { ConsoleAuthSurface } from '../harness/oracles/auth-surfaces/console-auth.js';
-import { attemptBoundMs, AUTH_IFACES, authSurfaceFor, type AuthIface, type ClosableSurface } from '../harness/oracles/auth-surfaces/surface-for.js';
+import { isRefusal, type AuthAttempt } from '../harness/protocols/capabilities/auth-surface.js';
+import type { ConsoleAuthSurface } from '../harness/protocols/console/console-auth.js';
+import { attemptBoundMs, AUTH_IFACES, authSurfaceFor, type AuthIface, type ClosableSurface } from '../harness/protocols/auth-surface-for.js';
 import {
   ConsolePasswordChanger,
   restorePassword,
@@ -35,7 +35,7 @@ import {
   tooFewClassesPassword,
   tooShortPassword,
   type ChangeOutcome,
-} from '../harness/oracles/password-change.js';
+} from '../harness/protocols/console/password-change.js';
 import { compilePattern } from '../harness/profile/pattern.js';
 import type { ResolvedAccount } from '../harness/profile/secrets.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';

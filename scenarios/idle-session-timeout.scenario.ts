@@ -12,8 +12,8 @@
  * reading of EN 303 645, where an infinite timeout fails) wants sessions to end, so that is a
  * FAIL on the declaration, with no probing: there is no declared value to wait for.
  */
-import { ConsoleChannel } from '../harness/channels/console-channel.js';
-import { ChannelError } from '../harness/channels/channel.js';
+import { ConsoleChannel } from '../harness/protocols/console/console-channel.js';
+import { ChannelError } from '../harness/protocols/transport/channel.js';
 import { compilePattern } from '../harness/profile/pattern.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';

@@ -21,9 +21,9 @@
  *   account usable again (the lock is shared across interfaces on many devices), and teardown
  *   waits, bounded by T + tolerance, until a good login works.
  */
-import { AlertWatch } from '../harness/oracles/alert-watch.js';
-import { isRefusal } from '../harness/oracles/auth-surface.js';
-import { attemptBoundMs, authSurfaceFor, type AuthIface, type ClosableSurface } from '../harness/oracles/auth-surfaces/surface-for.js';
+import { AlertWatch } from '../harness/protocols/mqtt/alert-watch.js';
+import { isRefusal } from '../harness/protocols/capabilities/auth-surface.js';
+import { attemptBoundMs, authSurfaceFor, type AuthIface, type ClosableSurface } from '../harness/protocols/auth-surface-for.js';
 import { lockoutWalk, type LockoutPolicy, type LockoutWalkResult } from '../harness/oracles/lockout-walk.js';
 import type { ResolvedAccount } from '../harness/profile/secrets.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';

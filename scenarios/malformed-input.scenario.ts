@@ -1,10 +1,10 @@
-import { ConsoleChannel } from '../harness/channels/console-channel.js';
-import { ModbusChannel } from '../harness/channels/modbus-channel.js';
-import { MqttChannel } from '../harness/channels/mqtt-channel.js';
+import { ConsoleChannel } from '../harness/protocols/console/console-channel.js';
+import { ModbusChannel } from '../harness/protocols/modbus/modbus-channel.js';
+import { MqttChannel } from '../harness/protocols/mqtt/mqtt-channel.js';
 import { FaultSession, faultCycleMs, safeStateNotApplicable } from '../harness/faults/fault-session.js';
 import { faultsConfig } from '../harness/faults/faults-config.js';
-import { malformedModbusRtuCases, malformedModbusTcpCases, noise, type MalformedCase } from '../harness/faults/malformed-modbus.js';
-import { connectPacket, malformedMqttCases } from '../harness/faults/malformed-mqtt.js';
+import { malformedModbusRtuCases, malformedModbusTcpCases, noise, type MalformedCase } from '../harness/protocols/modbus/malformed-modbus.js';
+import { connectPacket, malformedMqttCases } from '../harness/protocols/mqtt/malformed-mqtt.js';
 import { rawExchange } from '../harness/faults/raw-exchange.js';
 import type { ScenarioContext } from '../harness/runner/scenario-context.js';
 import { scenario } from '../harness/runner/scenario.js';

@@ -1,7 +1,7 @@
-import { grabBanner, probeUdp, scanTcp } from '../harness/channels/port-probe.js';
-import { parseTcpUrl } from '../harness/channels/channel.js';
+import { grabBanner, probeUdp, scanTcp } from '../harness/protocols/probe/port-probe.js';
+import { parseTcpUrl } from '../harness/protocols/transport/channel.js';
 import { compareWithAllowlist, portRange } from '../harness/oracles/port-allowlist.js';
-import { identifyServices } from '../harness/oracles/service-identity.js';
+import { identifyServices } from '../harness/protocols/service-identity.js';
 import { scenario } from '../harness/runner/scenario.js';
 
 /** Open ports named in a failure reason, each with what the service said first. */

@@ -1,7 +1,7 @@
-import { FieldMonitor } from '../harness/channels/monitor-channel.js';
-import { AlertWatch } from '../harness/oracles/alert-watch.js';
-import { ACCESS_PATH, openPointAccess, reactionKey, type WritableInterface } from '../harness/oracles/point-access/open-point-access.js';
-import type { PointAccess, PointRef } from '../harness/oracles/point-access/point-access.js';
+import { FieldMonitor } from '../harness/protocols/monitor/monitor-channel.js';
+import { AlertWatch } from '../harness/protocols/mqtt/alert-watch.js';
+import { ACCESS_PATH, openPointAccess, reactionKey, type WritableInterface } from '../harness/protocols/point-access-for.js';
+import type { PointAccess, PointRef } from '../harness/protocols/capabilities/point-access.js';
 import { probePointOnPath, type PointProbeDeps } from '../harness/oracles/range-probe.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';

@@ -3,8 +3,8 @@ import { FaultSession, faultCycleMs, safeStateNotApplicable } from '../harness/f
 import { faultsConfig } from '../harness/faults/faults-config.js';
 import { runModbusStorm } from '../harness/faults/modbus-storm.js';
 import { runMqttStorm } from '../harness/faults/mqtt-storm.js';
-import { parseTcpUrl } from '../harness/channels/channel.js';
-import { parsePorts } from '../harness/channels/port-probe.js';
+import { parseTcpUrl } from '../harness/protocols/transport/channel.js';
+import { parsePorts } from '../harness/protocols/probe/port-probe.js';
 import { scenario } from '../harness/runner/scenario.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 

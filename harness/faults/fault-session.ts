@@ -6,8 +6,8 @@
  * running, the monitor answering. finish() evaluates the invariants over the windows and
  * records the monitor's verdict in the scenario. Everything changed is restored in ctx.defer.
  */
-import { ModbusChannel } from '../channels/modbus-channel.js';
-import { FieldMonitor } from '../channels/monitor-channel.js';
+import { ModbusChannel } from '../protocols/modbus/modbus-channel.js';
+import { FieldMonitor } from '../protocols/monitor/monitor-channel.js';
 import type { ScenarioContext } from '../runner/scenario-context.js';
 import type { TargetProfile } from '../profile/target-schema.js';
 import { analyseHeartbeat, type HeartbeatSpec } from '../monitor/invariants/heartbeat-alive.js';

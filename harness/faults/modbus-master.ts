@@ -5,7 +5,7 @@
  * resume() the master's return. readConfig() gives the configuration snapshot for the digest.
  */
 import { sleep } from '../core/deadline.js';
-import type { ModbusChannel, ModbusResult } from '../channels/modbus-channel.js';
+import type { ModbusChannel, ModbusResult } from '../protocols/modbus/modbus-channel.js';
 import type { TargetProfile } from '../profile/target-schema.js';
 
 export interface MasterPoint {

@@ -7,8 +7,8 @@
  * Written on raw sockets (no per-frame evidence: one summary per step is logged by the caller).
  */
 import { Socket } from 'node:net';
-import { parseTcpUrl } from '../channels/channel.js';
-import { checkResponse, mbapFrame, readPdu } from '../channels/modbus-codec.js';
+import { parseTcpUrl } from '../protocols/transport/channel.js';
+import { checkResponse, mbapFrame, readPdu } from '../protocols/modbus/modbus-codec.js';
 import { percentile, round2 } from '../monitor/stats.js';
 
 export interface ModbusStormOptions {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { EvidenceLog } from '../evidence/evidence-log.js';
-import { nextConnId, parseTcpUrl, printable } from '../channels/channel.js';
+import { nextConnId, parseTcpUrl, printable } from '../protocols/transport/channel.js';
 
 export interface RawExchangeOptions {
   /** tcp://, mqtt:// or mqtts:// host:port */

@@ -14,7 +14,7 @@
  */
 import { createServer, Socket, type Server } from 'node:net';
 import type { EvidenceLog } from '../evidence/evidence-log.js';
-import { parseTcpUrl } from '../channels/channel.js';
+import { parseTcpUrl } from '../protocols/transport/channel.js';
 
 export type ProxyMode = 'pass' | 'cut' | 'blackhole' | 'latency' | 'reset';
 

@@ -6,8 +6,8 @@
  * Achieved period and jitter are measured from the issue times of the reads.
  */
 import type { EvidenceLog } from '../evidence/evidence-log.js';
-import type { OpOptions } from '../channels/channel.js';
-import type { MonitorRead } from '../channels/monitor-channel.js';
+import type { OpOptions } from '../protocols/transport/channel.js';
+import type { MonitorRead } from '../protocols/monitor/monitor-channel.js';
 import { SampleBatcher } from './sample-batcher.js';
 import type { MonitorSample } from './sample.js';
 import { mean, percentile, round2 } from './stats.js';

@@ -1,4 +1,4 @@
-import { isRefusal, type AuthAttempt, type AuthSurface } from './auth-surface.js';
+import { isRefusal, type AuthAttempt, type AuthSurface } from '../protocols/capabilities/auth-surface.js';
 
 /** Declared lockout policy, in the terms the walk needs. */
 export interface LockoutPolicy {

@@ -6,12 +6,12 @@
  * the rejected writes → restore the original value and verify it. Verdicts go to the scenario
  * context per interface; a failed control stops this point with INCONCLUSIVE, never PASS.
  */
-import type { FieldMonitor } from '../channels/monitor-channel.js';
+import type { FieldMonitor } from '../protocols/monitor/monitor-channel.js';
 import type { MonitorChannel, Point, Reaction } from '../profile/target-schema.js';
 import type { ScenarioContext } from '../runner/scenario-context.js';
-import type { AlertWatch } from './alert-watch.js';
-import { watchMonitorPoint } from './field-watch.js';
-import { methodLabel, type PointAccess, type PointRef, type WriteMethod, type WriteOutcome } from './point-access/point-access.js';
+import type { AlertWatch } from '../protocols/mqtt/alert-watch.js';
+import { watchMonitorPoint } from '../protocols/monitor/field-watch.js';
+import { methodLabel, type PointAccess, type PointRef, type WriteMethod, type WriteOutcome } from '../protocols/capabilities/point-access.js';
 import { pickWriteValues } from './probe-values.js';
 import { classifyRangeProbe, judgeReaction, type ObservedReaction } from './range-reaction.js';
 

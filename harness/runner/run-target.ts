@@ -163,6 +163,6 @@ async function startContainer(target: LoadedTarget, evidence: EvidenceLog, env: 
 }
 
 async function render(runDir: string, redactor: Redactor, keyPath?: string): Promise<void> {
-  const { renderRunDirectory } = await import('../../reports/render-run.js');
+  const { renderRunDirectory } = await import('../../reports/runs/render-run.js');
   await renderRunDirectory(runDir, { keyPath, redactor });
 }

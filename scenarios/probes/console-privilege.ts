@@ -1,10 +1,10 @@
-import { ConsoleChannel } from '../../harness/channels/console-channel.js';
-import { consolePointValue, pointValuePattern } from '../../harness/oracles/console-point.js';
+import { ConsoleChannel } from '../../harness/protocols/console/console-channel.js';
+import { consolePointValue, pointValuePattern } from '../../harness/protocols/console/console-point.js';
 import { sameValue } from '../../harness/oracles/probe-values.js';
 import { compilePattern } from '../../harness/profile/pattern.js';
 import type { ResolvedAccount } from '../../harness/profile/secrets.js';
 import type { ScenarioContext } from '../../harness/runner/scenario-context.js';
-import { describeWatch, effectWindowMs, valuesFor, watcherFor, writeTargetFor } from './write-observation.js';
+import { describeWatch, effectWindowMs, valuesFor, watcherFor, writeTargetFor } from '../../harness/oracles/write-observation.js';
 
 /**
  * Console setpoint as a non-admin (L2.016). One serial line carries one session at a time, so the

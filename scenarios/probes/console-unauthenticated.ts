@@ -1,4 +1,4 @@
-import { ConsoleChannel } from '../../harness/channels/console-channel.js';
+import { ConsoleChannel } from '../../harness/protocols/console/console-channel.js';
 import { compilePattern } from '../../harness/profile/pattern.js';
 import type { ScenarioContext } from '../../harness/runner/scenario-context.js';
 

@@ -1,5 +1,5 @@
-import { MqttChannel } from '../../harness/channels/mqtt-channel.js';
-import { classifyConnack } from '../../harness/oracles/mqtt-connack.js';
+import { MqttChannel } from '../../harness/protocols/mqtt/mqtt-channel.js';
+import { classifyConnack } from '../../harness/protocols/mqtt/mqtt-connack.js';
 import type { ScenarioContext } from '../../harness/runner/scenario-context.js';
 
 /**

@@ -1,5 +1,5 @@
-import { MqttChannel, type MqttConnectResult } from '../../harness/channels/mqtt-channel.js';
-import { gotValidConnack } from '../../harness/oracles/mqtt-connack.js';
+import { MqttChannel, type MqttConnectResult } from '../../harness/protocols/mqtt/mqtt-channel.js';
+import { gotValidConnack } from '../../harness/protocols/mqtt/mqtt-connack.js';
 import type { ScenarioContext } from '../../harness/runner/scenario-context.js';
 
 const describe = (r: MqttConnectResult) => (r.ok ? 'CONNACK 0' : r.connack ? `CONNACK ${r.connack.code}` : `no CONNACK: ${r.kind}`);

@@ -1,9 +1,9 @@
-import { MqttChannel, type ReceivedMessage } from '../../harness/channels/mqtt-channel.js';
+import { MqttChannel, type ReceivedMessage } from '../../harness/protocols/mqtt/mqtt-channel.js';
 import { sameValue } from '../../harness/oracles/probe-values.js';
-import { telemetryPointValue } from '../../harness/oracles/telemetry-value.js';
+import { telemetryPointValue } from '../../harness/protocols/mqtt/telemetry-value.js';
 import type { ResolvedAccount } from '../../harness/profile/secrets.js';
 import type { ScenarioContext } from '../../harness/runner/scenario-context.js';
-import { describeWatch, effectWindowMs, valuesFor, watcherFor, writeTargetFor } from './write-observation.js';
+import { describeWatch, effectWindowMs, valuesFor, watcherFor, writeTargetFor } from '../../harness/oracles/write-observation.js';
 
 /** What the observers saw after one command publish. */
 interface Observed {

@@ -1,4 +1,4 @@
-import { OpcuaChannel } from '../../harness/channels/opcua-channel.js';
+import { OpcuaChannel } from '../../harness/protocols/opcua/opcua-channel.js';
 import type { ScenarioContext } from '../../harness/runner/scenario-context.js';
 
 /**

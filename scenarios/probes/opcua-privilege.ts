@@ -1,8 +1,8 @@
-import { OpcuaChannel } from '../../harness/channels/opcua-channel.js';
+import { OpcuaChannel } from '../../harness/protocols/opcua/opcua-channel.js';
 import { sameValue } from '../../harness/oracles/probe-values.js';
 import type { ResolvedAccount } from '../../harness/profile/secrets.js';
 import type { ScenarioContext } from '../../harness/runner/scenario-context.js';
-import { describeWatch, effectWindowMs, valuesFor, watcherFor, writeTargetFor } from './write-observation.js';
+import { describeWatch, effectWindowMs, valuesFor, watcherFor, writeTargetFor } from '../../harness/oracles/write-observation.js';
 
 /**
  * OPC UA write as a non-admin (L2.016): an admin session reads the value, writes a different in-range

@@ -1,5 +1,5 @@
-import { ChannelError } from '../../harness/channels/channel.js';
-import { OpcuaChannel } from '../../harness/channels/opcua-channel.js';
+import { ChannelError } from '../../harness/protocols/transport/channel.js';
+import { OpcuaChannel } from '../../harness/protocols/opcua/opcua-channel.js';
 import type { ScenarioContext } from '../../harness/runner/scenario-context.js';
 
 /** Outcome of trying to really use a SecurityPolicy None channel. */

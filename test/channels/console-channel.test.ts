@@ -1,8 +1,8 @@
 import { SerialPort } from 'serialport';
 import { describe, expect, test } from 'vitest';
-import { ChannelError } from '../../harness/channels/channel.js';
-import { ConsoleChannel, ConsoleWaitError } from '../../harness/channels/console-channel.js';
-import { ConsoleTextNormalizer } from '../../harness/channels/console-text.js';
+import { ChannelError } from '../../harness/protocols/transport/channel.js';
+import { ConsoleChannel, ConsoleWaitError } from '../../harness/protocols/console/console-channel.js';
+import { ConsoleTextNormalizer } from '../../harness/protocols/console/console-text.js';
 import { ConsoleInterface } from '../../harness/profile/target-schema.js';
 import { fakeConsole, type FakeConsoleOptions } from './fake-console.js';
 import { closedPort, haveBinary, ptyPair, tcpPeer, type TestEvidence, useTestCleanups } from './helpers.js';

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { ServerSerial, ServerTCP } from 'modbus-serial';
 import { SerialPort } from 'serialport';
 import { describe, expect, test } from 'vitest';
-import { ModbusChannel } from '../../harness/channels/modbus-channel.js';
-import { crc16, mbapFrame, rtuFrame, writeRegisterPdu } from '../../harness/channels/modbus-codec.js';
+import { ModbusChannel } from '../../harness/protocols/modbus/modbus-channel.js';
+import { crc16, mbapFrame, rtuFrame, writeRegisterPdu } from '../../harness/protocols/modbus/modbus-codec.js';
 import { closedPort, haveBinary, ptyPair, tcpPeer, useTestCleanups } from './helpers.js';
 
 const hasSocat = haveBinary('socat', '-V');

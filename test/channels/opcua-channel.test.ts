@@ -1,8 +1,8 @@
 // OPC UA channel against the simulator's node-opcua server (hardened: no anonymous, no SecurityPolicy
 // None; weak: both), plus failure paths against a closed port and a silent peer.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ChannelError } from '../../harness/channels/channel.js';
-import { OpcuaChannel } from '../../harness/channels/opcua-channel.js';
+import { ChannelError } from '../../harness/protocols/transport/channel.js';
+import { OpcuaChannel } from '../../harness/protocols/opcua/opcua-channel.js';
 import { OpcuaInterface } from '../../harness/profile/target-schema.js';
 import { DEFAULT_ADMIN_PASSWORD, OPCUA_NODE_IDS, startSimulator, type Simulator } from '../../simulators/gateway/index.js';
 import { closedPort, haveBinary, makeEvidence, startAll, tcpPeer, type TestEvidence } from './helpers.js';

@@ -1,10 +1,10 @@
 // Channels against the simulated gateway over real sockets and socat ptys.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ConsoleChannel } from '../../harness/channels/console-channel.js';
-import { FieldMonitor } from '../../harness/channels/monitor-channel.js';
-import { ModbusChannel } from '../../harness/channels/modbus-channel.js';
-import { MqttChannel } from '../../harness/channels/mqtt-channel.js';
-import { scanTcp } from '../../harness/channels/port-probe.js';
+import { ConsoleChannel } from '../../harness/protocols/console/console-channel.js';
+import { FieldMonitor } from '../../harness/protocols/monitor/monitor-channel.js';
+import { ModbusChannel } from '../../harness/protocols/modbus/modbus-channel.js';
+import { MqttChannel } from '../../harness/protocols/mqtt/mqtt-channel.js';
+import { scanTcp } from '../../harness/protocols/probe/port-probe.js';
 import { ConsoleInterface, MonitorChannel, MqttInterface } from '../../harness/profile/target-schema.js';
 import { DEFAULT_ADMIN_PASSWORD, DEFAULT_OPERATOR_PASSWORD, startSimulator, type Simulator } from '../../simulators/gateway/index.js';
 import { haveBinary, makeEvidence, startAll, type TestEvidence } from './helpers.js';

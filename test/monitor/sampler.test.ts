@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FieldMonitor } from '../../harness/channels/monitor-channel.js';
+import { FieldMonitor } from '../../harness/protocols/monitor/monitor-channel.js';
 import { EvidenceLog } from '../../harness/evidence/evidence-log.js';
 import { analyseHeartbeat } from '../../harness/monitor/invariants/heartbeat-alive.js';
 import { startSampler, type MonitorSource } from '../../harness/monitor/sampler.js';

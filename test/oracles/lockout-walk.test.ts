@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { AuthAttempt, AuthSurface } from '../../harness/oracles/auth-surface.js';
+import type { AuthAttempt, AuthSurface } from '../../harness/protocols/capabilities/auth-surface.js';
 import { lockoutWalk, type LockoutPolicy } from '../../harness/oracles/lockout-walk.js';
 
 /** A model device for the walk's own logic: locks after `threshold` failures for `lockMs` (or never). */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { decodeRegister, encodeRegister } from '../../harness/oracles/point-access/modbus-point-access.js';
+import { decodeRegister, encodeRegister } from '../../harness/protocols/modbus/modbus-point-access.js';
 import { rangeProbes } from '../../harness/oracles/range-probe.js';
 import { Point } from '../../harness/profile/target-schema.js';
 

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../harness/cli/main.js';
 import { ReportSchema } from '../../harness/core/result-schema.js';
-import type { RunDiff } from '../../reports/diff-runs.js';
-import { renderRunDirectory } from '../../reports/render-run.js';
-import { verifyRunDirectory } from '../../reports/verify-run.js';
+import type { RunDiff } from '../../reports/runs/diff-runs.js';
+import { renderRunDirectory } from '../../reports/runs/render-run.js';
+import { verifyRunDirectory } from '../../reports/signing/verify-run.js';
 import { buildFixtureRun } from './run-fixture.js';
 import { tempRunDir, testEnv } from './external-tool.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderRunDirectory } from '../../reports/render-run.js';
+import { renderRunDirectory } from '../../reports/runs/render-run.js';
 import { buildFixtureRun } from './run-fixture.js';
 import { assertTool, requireTool, tempRunDir, testEnv } from './external-tool.js';
 

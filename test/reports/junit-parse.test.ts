@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderRunDirectory } from '../../reports/render-run.js';
+import { renderRunDirectory } from '../../reports/runs/render-run.js';
 import { buildFixtureRun } from './run-fixture.js';
 import { assertTool, requireTool, tempRunDir, testEnv } from './external-tool.js';
 

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../harness/core/result-schema.js';
-import { NOT_FINISHED_REASON } from '../../reports/partial-report.js';
-import { renderRunDirectory } from '../../reports/render-run.js';
-import { verifyRunDirectory } from '../../reports/verify-run.js';
+import { NOT_FINISHED_REASON } from '../../reports/runs/partial-report.js';
+import { renderRunDirectory } from '../../reports/runs/render-run.js';
+import { verifyRunDirectory } from '../../reports/signing/verify-run.js';
 import { buildFixtureRun } from './run-fixture.js';
 import { tempRunDir, testEnv } from './external-tool.js';
 

@@ -8,7 +8,7 @@ import ModbusRTUDefault, { ServerTCP } from 'modbus-serial';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvidenceLog } from '../../harness/evidence/evidence-log.js';
-import { renderRunDirectory, type RenderResult } from '../../reports/render-run.js';
+import { renderRunDirectory, type RenderResult } from '../../reports/runs/render-run.js';
 import { assertTool, requireTool, tempRunDir, testEnv } from './external-tool.js';
 import { startRecordingRelay } from './recording-relay.js';
 

@@ -2,9 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../harness/core/result-schema.js';
-import { ManifestSchema } from '../../reports/manifest.js';
-import { renderRunDirectory } from '../../reports/render-run.js';
-import { listFilesRecursive } from '../../reports/run-files.js';
+import { ManifestSchema } from '../../reports/signing/manifest.js';
+import { renderRunDirectory } from '../../reports/runs/render-run.js';
+import { listFilesRecursive } from '../../reports/runs/run-files.js';
 import { buildFixtureRun } from './run-fixture.js';
 import { tempRunDir, testEnv } from './external-tool.js';
 

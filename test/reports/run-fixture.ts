@@ -5,8 +5,8 @@ import { measurement } from '../../harness/core/measurement.js';
 import type { Report, ScenarioResult } from '../../harness/core/result-schema.js';
 import { EvidenceLog } from '../../harness/evidence/evidence-log.js';
 import { Redactor } from '../../harness/evidence/redactor.js';
-import { evidencePointer, summarize } from '../../reports/report-summary.js';
-import { readEvidence } from '../../reports/load-run.js';
+import { evidencePointer, summarize } from '../../reports/runs/report-summary.js';
+import { readEvidence } from '../../reports/runs/load-run.js';
 
 /**
  * Builds run directories the way a run does: evidence through the real EvidenceLog (hash chain,

@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../../harness/evidence/redactor.js';
-import { renderRunDirectory } from '../../reports/render-run.js';
-import { listFilesRecursive } from '../../reports/run-files.js';
-import { verifyRunDirectory } from '../../reports/verify-run.js';
+import { renderRunDirectory } from '../../reports/runs/render-run.js';
+import { listFilesRecursive } from '../../reports/runs/run-files.js';
+import { verifyRunDirectory } from '../../reports/signing/verify-run.js';
 import { buildFixtureRun, FIXTURE_SECRET } from './run-fixture.js';
 import { tempRunDir, testEnv } from './external-tool.js';
 

@@ -3,11 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../harness/cli/main.js';
-import { loadLabKey } from '../../reports/lab-key.js';
-import { writeSignedManifest } from '../../reports/manifest.js';
-import { renderRunDirectory } from '../../reports/render-run.js';
-import { listFilesRecursive } from '../../reports/run-files.js';
-import { verifyRunDirectory } from '../../reports/verify-run.js';
+import { loadLabKey } from '../../reports/signing/lab-key.js';
+import { writeSignedManifest } from '../../reports/signing/manifest.js';
+import { renderRunDirectory } from '../../reports/runs/render-run.js';
+import { listFilesRecursive } from '../../reports/runs/run-files.js';
+import { verifyRunDirectory } from '../../reports/signing/verify-run.js';
 import { buildFixtureRun } from './run-fixture.js';
 import { tempRunDir, testEnv } from './external-tool.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ModbusChannel } from '../../harness/channels/modbus-channel.js';
+import { ModbusChannel } from '../../harness/protocols/modbus/modbus-channel.js';
 import { EvidenceLog } from '../../harness/evidence/evidence-log.js';
 import { loadTargetFile } from '../../harness/profile/load-target.js';
 import { resolveSecrets } from '../../harness/profile/secrets.js';

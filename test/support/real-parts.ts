@@ -7,7 +7,7 @@
 //
 // Usage in a test file (top-level await is fine in vitest):
 //
-//   import { needParts } from '../support/real-parts.js';
+//   import { needParts } from './real-parts.js';
 //   const parts = await needParts('socat', 'mosquitto');
 //   describe.skipIf(parts.skip)('console over a pty', () => {
 //     beforeAll(() => parts.assert());        // in CI: throws "socat is required in CI: ..." if missing

@@ -9,8 +9,8 @@ export function registerDiff(program: Command, setExit: SetExitCode): void {
     .argument('<dirB>', 'new run directory (e.g. firmware N+1)')
     .option('--json', 'print the diff as JSON')
     .action(async (a: string, b: string, opts: { json?: boolean }) => {
-      const { readReport } = await import('../../../reports/load-run.js');
-      const { diffReports, formatDiff } = await import('../../../reports/diff-runs.js');
+      const { readReport } = await import('../../../reports/runs/load-run.js');
+      const { diffReports, formatDiff } = await import('../../../reports/runs/diff-runs.js');
       const ra = readReport(a);
       const rb = readReport(b);
       if (!ra) throw new Error(`${a}: no report.json (run hil report ${a} first)`);

@@ -8,7 +8,7 @@ export function registerReport(program: Command, setExit: SetExitCode): void {
     .argument('<dir>', 'run directory')
     .option('--key <path>', 'lab signing key (Ed25519 PEM); default $HIL_LAB_KEY or ~/.config/hil/lab-key.pem, generated on first use')
     .action(async (dir: string, opts: { key?: string }) => {
-      const { renderRunDirectory } = await import('../../../reports/render-run.js');
+      const { renderRunDirectory } = await import('../../../reports/runs/render-run.js');
       const r = renderRunDirectory(dir, { keyPath: opts.key });
       const out = process.stdout;
       if (r.key.generated) out.write(`generated lab key ${r.key.path}\n`);

@@ -12,7 +12,7 @@ export function registerVerify(program: Command, setExit: SetExitCode): void {
     .action(async (dir: string, opts: { pubkey?: string; json?: boolean }) => {
       if (!existsSync(dir)) throw new Error(`${dir}: no such directory`);
       if (opts.pubkey && !existsSync(opts.pubkey)) throw new Error(`${opts.pubkey}: no such file`);
-      const { verifyRunDirectory, formatProblem } = await import('../../../reports/verify-run.js');
+      const { verifyRunDirectory, formatProblem } = await import('../../../reports/signing/verify-run.js');
       const r = verifyRunDirectory(dir, { trustedPublicKeyPem: opts.pubkey ? readFileSync(opts.pubkey, 'utf8') : undefined });
       if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       else {

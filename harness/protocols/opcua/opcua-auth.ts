@@ -1,0 +1,72 @@
+import { ChannelError, type ChannelContext } from '../transport/channel.js';
+import { OpcuaChannel, type OpcuaIdentity, type SessionResult } from './opcua-channel.js';
+import type { OpcuaInterface, TargetProfile } from '../../profile/target-schema.js';
+import type { AuthAttempt, AuthOutcome, AuthSurface } from '../capabilities/auth-surface.js';
+
+/** Session statuses that mean "this identity is refused" (as opposed to a broken channel or server). */
+const REFUSED = new Set(['BadUserAccessDenied', 'BadIdentityTokenRejected', 'BadIdentityTokenInvalid']);
+
+/** Server_ServerStatus_CurrentTime: readable on every server, used when the profile declares no OPC UA point. */
+export const SERVER_TIME_NODE = 'i=2258';
+
+/** The node whose read proves a session is usable: the profile's first declared OPC UA point. */
+export function opcuaProofNode(target: TargetProfile): string {
+  for (const p of Object.values(target.policy.points)) if (p.opcua) return p.opcua.nodeId;
+  return SERVER_TIME_NODE;
+}
+
+export function sessionOutcome(s: SessionResult): AuthOutcome {
+  return REFUSED.has(s.status) ? 'refused' : 'error';
+}
+
+/**
+ * OPC UA UserName login. Each attempt opens a fresh secure channel with the profile's security
+ * policy and mode, then CreateSession + ActivateSession; 'accepted' needs the session AND a read
+ * of a declared node (a server may activate a session it then refuses everything to). OPC UA has
+ * no standard "locked" status: a lock shows as BadUserAccessDenied, i.e. 'refused'.
+ */
+export class OpcuaAuthSurface implements AuthSurface {
+  readonly iface = 'opcua' as const;
+
+  constructor(
+    private readonly cfg: OpcuaInterface,
+    private readonly ctx: ChannelContext,
+    /** Node read after login as the authenticated-only action. */
+    private readonly proofNode: string = SERVER_TIME_NODE,
+  ) {}
+
+  /** The channel registers the password with the evidence redactor before it is sent. */
+  attempt(username: string, password: string, signal: AbortSignal): Promise<AuthAttempt> {
+    return this.login({ username, password }, signal);
+  }
+
+  /** A real anonymous ActivateSession (the channel injects the token policy when the server does not advertise it). */
+  anonymous(signal: AbortSignal): Promise<AuthAttempt> {
+    return this.login('anonymous', signal);
+  }
+
+  private async login(identity: OpcuaIdentity, signal: AbortSignal): Promise<AuthAttempt> {
+    const t0 = performance.now();
+    const done = (outcome: AuthOutcome, detail: string): AuthAttempt => ({ outcome, detail, durationMs: Math.round(performance.now() - t0) });
+    let ch: OpcuaChannel;
+    try {
+      ch = await OpcuaChannel.connect(this.cfg, this.ctx, { signal });
+    } catch (e) {
+      if (e instanceof ChannelError && e.kind === 'aborted') throw e;
+      return done('error', `opcua: secure channel ${this.cfg.securityPolicy}/${this.cfg.securityMode} failed: ${(e as Error).message}`);
+    }
+    try {
+      const s = await ch.createSession(identity, { signal });
+      if (!s.ok) return done(sessionOutcome(s), `opcua: ActivateSession ${s.status}${s.anonymousPolicyInjected ? ' (anonymous not advertised; token sent anyway)' : ''}`);
+      const r = await ch.read(this.proofNode, { signal });
+      return r.ok
+        ? done('accepted', `opcua: session Good and Read ${this.proofNode} Good`)
+        : done('restricted', `opcua: session Good but Read ${this.proofNode} ${r.status}`);
+    } catch (e) {
+      if (e instanceof ChannelError && e.kind === 'aborted') throw e;
+      return done('error', `opcua: ${(e as Error).message}`);
+    } finally {
+      await ch.close();
+    }
+  }
+}

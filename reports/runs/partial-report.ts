@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { IdentitySchema, ReportSchema, ScenarioResultSchema, type Report, type ScenarioResult } from '../../harness/core/result-schema.js';
+import type { EvidenceRecord } from '../../harness/evidence/evidence-record.js';
+import { evidencePointer, summarize } from './report-summary.js';
+
+/**
+ * Rebuilds or completes report.json from evidence.jsonl, so a run killed mid-way still gets a
+ * report of what it did. Conventions the runner follows when writing evidence:
+ * - a start record whose attrs carry `run` (report.json `run` fields), `target` (report.json
+ *   `target`) and optionally `plan` (the scenario ids it intends to run);
+ * - optionally, at scenario start, attrs.scenarioInfo {title, requirements, interfaces, changesState};
+ * - at the end of each scenario a record with dir 'verdict' and attrs.result = the ScenarioResult.
+ */
+export const NOT_FINISHED_REASON = 'run ended before the scenario finished';
+
+const TargetInfo = z.object({ name: z.string(), identity: IdentitySchema.partial().optional(), profilePath: z.string().optional(), profileDigest: z.string().optional() });
+
+/** Start record: either nested ({run, target, plan}) or the runner's flat form ({target: name, identity, profileDigest, scenarios, shard}). */
+const RunStartInput = z.object({
+  run: ReportSchema.shape.run.partial().optional(),
+  target: z.union([TargetInfo, z.string()]).optional(),
+  identity: IdentitySchema.partial().optional(),
+  profileDigest: z.string().optional(),
+  plan: z.array(z.string()).optional(),
+  scenarios: z.array(z.string()).optional(),
+  shard: z.string().optional(),
+});
+const RunStart = RunStartInput.transform((a) => ({
+  run: a.run ?? (a.shard ? { shard: a.shard } : undefined),
+  target:
+    typeof a.target === 'string'
+      ? { name: a.target, ...(a.identity ? { identity: a.identity } : {}), ...(a.profileDigest ? { profileDigest: a.profileDigest } : {}) }
+      : a.target,
+  plan: a.plan ?? a.scenarios,
+}));
+
+const ScenarioInfo = z.object({
+  title: z.string().optional(),
+  requirements: z.array(z.string()).optional(),
+  interfaces: z.array(z.string()).optional(),
+  changesState: z.boolean().optional(),
+});
+
+interface Seen {
+  id: string;
+  first: EvidenceRecord;
+  last: EvidenceRecord;
+  info: z.infer<typeof ScenarioInfo>;
+  result?: ScenarioResult;
+}
+
+type Start = z.infer<typeof RunStart>;
+
+function scan(records: EvidenceRecord[]): { start: Start; seen: Map<string, Seen> } {
+  let start: Start = { run: undefined, target: undefined, plan: undefined };
+  const seen = new Map<string, Seen>();
+  for (const r of records) {
+    const a = r.attrs ?? {};
+    if (!start.run && !start.target && ('run' in a || 'target' in a)) {
+      const p = RunStart.safeParse(a);
+      if (p.success) start = p.data;
+    }
+    if (!r.scenario) continue;
+    let s = seen.get(r.scenario);
+    if (!s) seen.set(r.scenario, (s = { id: r.scenario, first: r, last: r, info: {} }));
+    s.last = r;
+    const info = ScenarioInfo.safeParse(a.scenarioInfo ?? (Array.isArray(a.requirements) ? { requirements: a.requirements } : undefined));
+    if (info.success) s.info = { ...s.info, ...info.data };
+    // The runner's start record: "scenario <id> start: <title>".
+    const prefix = `scenario ${r.scenario} start: `;
+    if (!s.info.title && r.text?.startsWith(prefix)) s.info.title = r.text.slice(prefix.length);
+    if (r.dir === 'verdict') {
+      const res = ScenarioResultSchema.safeParse(a.result);
+      if (res.success) s.result = res.data;
+    }
+  }
+  return { start, seen };
+}
+
+function unfinished(s: Seen): ScenarioResult {
+  const ms = (BigInt(s.last.mono) - BigInt(s.first.mono)) / 1_000_000n;
+  return {
+    scenarioId: s.id,
+    title: s.info.title ?? s.id,
+    verdict: 'ERROR',
+    requirements: s.info.requirements ?? [],
+    measurements: [],
+    assertions: [],
+    reason: NOT_FINISHED_REASON,
+    durationMs: Number(ms),
+    startedAt: s.first.t,
+    interfaces: s.info.interfaces ?? [],
+    changesState: s.info.changesState ?? false,
+    evidence: { firstSeq: s.first.seq, lastSeq: s.last.seq },
+  };
+}
+
+function notRun(id: string, startedAt: string): ScenarioResult {
+  return {
+    scenarioId: id, title: id, verdict: 'NOT_RUN', requirements: [], measurements: [], assertions: [],
+    reason: 'run ended before the scenario started', durationMs: 0, startedAt, interfaces: [], changesState: false,
+  };
+}
+
+/**
+ * The report to render: report.json as written when it is complete, otherwise completed from the
+ * evidence. `changed` tells the caller whether report.json has to be (re)written.
+ */
+export function reconcileReport(existing: Report | undefined, records: EvidenceRecord[], lines: string[]): { report: Report; changed: boolean } {
+  const { start, seen } = scan(records);
+  const firstT = records[0]?.t ?? new Date(0).toISOString();
+  const base: Report =
+    existing ??
+    ({
+      schemaVersion: 1,
+      run: {
+        id: start.run?.id ?? records[0]?.runId ?? 'unknown',
+        startedAt: start.run?.startedAt ?? firstT,
+        harnessVersion: start.run?.harnessVersion ?? 'unknown',
+        libraries: start.run?.libraries ?? {},
+        host: start.run?.host ?? { node: 'unknown', platform: 'unknown', hostname: 'unknown' },
+        ...(start.run?.command ? { command: start.run.command } : {}),
+        ...(start.run?.shard ? { shard: start.run.shard } : {}),
+      },
+      target: {
+        name: start.target?.name ?? 'unknown',
+        identity: { vendor: 'unknown', model: 'unknown', firmware: 'unknown', ...start.target?.identity },
+        ...(start.target?.profilePath ? { profilePath: start.target.profilePath } : {}),
+        profileDigest: start.target?.profileDigest ?? 'unknown',
+      },
+      results: [],
+      summary: summarize([]),
+      evidence: evidencePointer(lines),
+    } satisfies Report);
+
+  const have = new Set(base.results.map((r) => r.scenarioId));
+  const added: ScenarioResult[] = [];
+  for (const s of seen.values()) {
+    if (have.has(s.id)) continue;
+    added.push(s.result ?? unfinished(s));
+    have.add(s.id);
+  }
+  const finished = existing !== undefined && existing.run.finishedAt !== undefined;
+  // Planned but never started: only meaningful when the run did not finish.
+  if (!finished) for (const id of start.plan ?? []) if (!have.has(id)) (added.push(notRun(id, base.run.startedAt)), have.add(id));
+
+  if (added.length === 0 && existing) return { report: existing, changed: false };
+  const results = [...base.results, ...added];
+  const partial = !finished || added.some((r) => r.reason === NOT_FINISHED_REASON || r.verdict === 'NOT_RUN');
+  const report: Report = {
+    ...base,
+    run: { ...base.run, ...(partial ? { partial: true } : {}), finishedAt: base.run.finishedAt ?? records[records.length - 1]?.t ?? firstT },
+    results,
+    summary: summarize(results),
+    evidence: evidencePointer(lines),
+  };
+  return { report, changed: true };
+}

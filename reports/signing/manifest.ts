@@ -1,0 +1,67 @@
+import { createPublicKey, sign, verify } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { sha256Hex } from '../../harness/evidence/evidence-log.js';
+import type { LabKey } from './lab-key.js';
+import { listFilesRecursive, RUN_FILES } from '../runs/run-files.js';
+
+/**
+ * manifest.json lists the SHA-256 of every file of the run directory (recursively, attachments
+ * included) except itself and its signature. manifest.sig is the raw 64-byte Ed25519 signature
+ * over manifest.json's exact bytes; raw rather than base64 so that no byte of it can change
+ * without breaking the signature (base64 decoders skip stray characters).
+ */
+const Hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const ManifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  runId: z.string(),
+  createdAt: z.string(),
+  hashAlgorithm: z.literal('sha256'),
+  files: z.array(z.object({ path: z.string(), sha256: Hex64, bytes: z.number().int().nonnegative() })),
+  signature: z.object({
+    algorithm: z.literal('Ed25519'),
+    file: z.literal(RUN_FILES.signature),
+    publicKeyPem: z.string(),
+    publicKeyFingerprint: Hex64,
+  }),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export const UNLISTED = new Set<string>([RUN_FILES.manifest, RUN_FILES.signature]);
+
+export function buildManifest(dir: string, runId: string, key: Pick<LabKey, 'publicKeyPem' | 'fingerprint'>, now = new Date()): Manifest {
+  const files = listFilesRecursive(dir)
+    .filter((p) => !UNLISTED.has(p))
+    .map((path) => {
+      const body = readFileSync(join(dir, path));
+      return { path, sha256: sha256Hex(body), bytes: body.length };
+    });
+  return {
+    schemaVersion: 1,
+    runId,
+    createdAt: now.toISOString(),
+    hashAlgorithm: 'sha256',
+    files,
+    signature: { algorithm: 'Ed25519', file: RUN_FILES.signature, publicKeyPem: key.publicKeyPem, publicKeyFingerprint: key.fingerprint },
+  };
+}
+
+/** Writes manifest.json and manifest.sig; must run after every other file of the directory is final. */
+export function writeSignedManifest(dir: string, runId: string, key: LabKey): Manifest {
+  const manifest = buildManifest(dir, runId, key);
+  const bytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(join(dir, RUN_FILES.manifest), bytes);
+  writeFileSync(join(dir, RUN_FILES.signature), sign(null, bytes, key.privateKey));
+  return manifest;
+}
+
+export function verifySignature(manifestBytes: Buffer, signature: Buffer, publicKeyPem: string): boolean {
+  if (signature.length !== 64) return false;
+  try {
+    return verify(null, manifestBytes, createPublicKey(publicKeyPem), signature);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,154 @@
+import { createPublicKey } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, normalize } from 'node:path';
+import { ReportSchema } from '../../harness/core/result-schema.js';
+import { sha256Hex } from '../../harness/evidence/evidence-log.js';
+import { checkEvidenceChain } from './evidence-chain.js';
+import { checkOrigins } from './evidence-origin.js';
+import { publicKeyInfo } from './lab-key.js';
+import { ManifestSchema, UNLISTED, verifySignature } from './manifest.js';
+import { listFilesRecursive, RUN_FILES } from '../runs/run-files.js';
+
+export interface VerifyProblem {
+  /** Path relative to the verified directory. */
+  file: string;
+  /** Evidence line (1-based) and seq when the problem is a record. */
+  line?: number;
+  seq?: number;
+  message: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  problems: VerifyProblem[];
+  /** What held, for the report printed by `hil verify`. */
+  checked: { files: number; records: number; signer?: string; nested: string[] };
+  warnings: string[];
+}
+
+export interface VerifyOptions {
+  /** PEM of the public key the verifier trusts; without it the key recorded in the manifest is used. */
+  trustedPublicKeyPem?: string;
+}
+
+/**
+ * Checks a run directory: every digest in manifest.json (and no unlisted file), the Ed25519
+ * signature over manifest.json, the hash chain of evidence.jsonl and report.json's pointer into
+ * it. Directories below that hold their own manifest (sources of a merge, targets of a
+ * multi-target merge) are verified the same way, each with the key recorded in its manifest.
+ */
+export function verifyRunDirectory(dir: string, opts: VerifyOptions = {}, prefix = ''): VerifyResult {
+  const problems: VerifyProblem[] = [];
+  const warnings: string[] = [];
+  const checked: VerifyResult['checked'] = { files: 0, records: 0, nested: [] };
+  const at = (p: string) => `${prefix}${p}`;
+  const result = (): VerifyResult => ({ ok: problems.length === 0, problems, checked, warnings });
+
+  const manifestPath = join(dir, RUN_FILES.manifest);
+  if (!existsSync(manifestPath)) {
+    problems.push({ file: at(RUN_FILES.manifest), message: 'missing' });
+    return result();
+  }
+  const manifestBytes = readFileSync(manifestPath);
+  let manifest;
+  try {
+    const parsed = ManifestSchema.safeParse(JSON.parse(manifestBytes.toString('utf8')));
+    if (!parsed.success) throw new Error(`${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    manifest = parsed.data;
+  } catch (e) {
+    problems.push({ file: at(RUN_FILES.manifest), message: `unreadable: ${(e as Error).message}` });
+    return result();
+  }
+
+  // Digests: every listed file present and unchanged, nothing unlisted.
+  const listed = new Set<string>();
+  for (const f of manifest.files) {
+    const bad = isAbsolute(f.path) || normalize(f.path).startsWith('..') || UNLISTED.has(f.path);
+    if (bad) {
+      problems.push({ file: at(RUN_FILES.manifest), message: `lists an invalid path ${JSON.stringify(f.path)}` });
+      continue;
+    }
+    listed.add(f.path);
+    const full = join(dir, f.path);
+    if (!existsSync(full) || !statSync(full).isFile()) {
+      problems.push({ file: at(f.path), message: 'listed in manifest.json but missing' });
+      continue;
+    }
+    const body = readFileSync(full);
+    if (body.length !== f.bytes || sha256Hex(body) !== f.sha256) problems.push({ file: at(f.path), message: `SHA-256 differs from manifest.json (${body.length} bytes, ${f.bytes} listed)` });
+    else checked.files++;
+  }
+  for (const p of listFilesRecursive(dir)) if (!UNLISTED.has(p) && !listed.has(p)) problems.push({ file: at(p), message: 'not listed in manifest.json' });
+
+  // Signature, with the recorded key, and the trusted key when one is given.
+  const sigPath = join(dir, RUN_FILES.signature);
+  const recorded = manifest.signature;
+  if (!existsSync(sigPath)) problems.push({ file: at(RUN_FILES.signature), message: 'missing' });
+  else {
+    let recordedFp: string | undefined;
+    try {
+      recordedFp = publicKeyInfo(createPublicKey(recorded.publicKeyPem)).fingerprint;
+    } catch {
+      problems.push({ file: at(RUN_FILES.manifest), message: 'recorded public key is not a valid PEM key' });
+    }
+    if (recordedFp && recordedFp !== recorded.publicKeyFingerprint) problems.push({ file: at(RUN_FILES.manifest), message: 'recorded public key does not match its fingerprint' });
+    const sig = readFileSync(sigPath);
+    const key = opts.trustedPublicKeyPem ?? recorded.publicKeyPem;
+    if (opts.trustedPublicKeyPem) {
+      const trustedFp = publicKeyInfo(createPublicKey(opts.trustedPublicKeyPem)).fingerprint;
+      if (trustedFp !== recordedFp) problems.push({ file: at(RUN_FILES.signature), message: `signed by key ${recorded.publicKeyFingerprint.slice(0, 16)}…, not by the trusted key ${trustedFp.slice(0, 16)}…` });
+    }
+    if (!verifySignature(manifestBytes, sig, key)) problems.push({ file: at(RUN_FILES.signature), message: 'Ed25519 signature over manifest.json does not verify' });
+    else checked.signer = recorded.publicKeyFingerprint;
+  }
+
+  // Evidence hash chain, and report.json pointing at a line of it.
+  const evPath = join(dir, RUN_FILES.evidence);
+  if (existsSync(evPath)) {
+    const chain = checkEvidenceChain(evPath);
+    checked.records += chain.records;
+    if (chain.failure) problems.push({ file: at(RUN_FILES.evidence), line: chain.failure.line, ...(chain.failure.seq !== undefined ? { seq: chain.failure.seq } : {}), message: chain.failure.message });
+    if (chain.tornTail) warnings.push(`${at(RUN_FILES.evidence)}: last line is incomplete (the run was killed while writing it)`);
+    const origin = chain.ok ? checkOrigins(dir, evPath) : undefined;
+    if (origin) problems.push({ file: at(RUN_FILES.evidence), ...origin });
+    const reportPath = join(dir, RUN_FILES.report);
+    if (chain.ok && existsSync(reportPath)) {
+      try {
+        const report = ReportSchema.parse(JSON.parse(readFileSync(reportPath, 'utf8')));
+        const { records, lastHash } = report.evidence;
+        const actual = records === 0 ? undefined : chain.hashes[records - 1];
+        if (records > 0 && actual !== lastHash) problems.push({ file: at(RUN_FILES.report), message: `evidence pointer (${records} records, last hash ${lastHash.slice(0, 12)}…) does not match evidence.jsonl` });
+      } catch (e) {
+        problems.push({ file: at(RUN_FILES.report), message: `unreadable: ${(e as Error).message.split('\n')[0]}` });
+      }
+    }
+  }
+
+  // Nested run directories carry their own manifests.
+  for (const name of readdirSync(dir).sort()) nested(join(dir, name), `${prefix}${name}/`);
+  function nested(sub: string, subPrefix: string): void {
+    if (!statSync(sub).isDirectory()) return;
+    if (existsSync(join(sub, RUN_FILES.manifest))) {
+      const r = verifyRunDirectory(sub, {}, subPrefix);
+      problems.push(...r.problems);
+      warnings.push(...r.warnings);
+      checked.records += r.checked.records;
+      checked.nested.push(subPrefix.replace(/\/$/, ''), ...r.checked.nested);
+      return;
+    }
+    // A copied source without a manifest (a killed shard) still has a chain to check.
+    const ev = join(sub, RUN_FILES.evidence);
+    if (existsSync(ev)) {
+      const chain = checkEvidenceChain(ev);
+      checked.records += chain.records;
+      if (chain.failure) problems.push({ file: `${subPrefix}${RUN_FILES.evidence}`, line: chain.failure.line, ...(chain.failure.seq !== undefined ? { seq: chain.failure.seq } : {}), message: chain.failure.message });
+    }
+    for (const name of readdirSync(sub).sort()) nested(join(sub, name), `${subPrefix}${name}/`);
+  }
+  return result();
+}
+
+export function formatProblem(p: VerifyProblem): string {
+  const where = p.line !== undefined ? `${p.file} line ${p.line}${p.seq !== undefined ? ` (seq ${p.seq})` : ''}` : p.file;
+  return `${where}: ${p.message}`;
+}
