@@ -16,7 +16,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { scanTcp } from '../harness/protocols/probe/port-probe.js';
+import { scanTcp } from '../harness/protocols/network/port-probe.js';
 import type { BenchRow } from './report-table.js';
 import { summarize } from './stats.js';
 import { benchChannelCtx, repoRoot, runTimed, startSimChild, which, type BenchOptions, type FigureResult } from './support.js';

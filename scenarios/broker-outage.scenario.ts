@@ -15,7 +15,7 @@ export default scenario({
   id: 'broker-outage',
   title: 'Local control continues and reconnects back off while the upstream broker is down',
   requirements: ['CPSF:L2.009', 'IEC62443-4-2:CR7.1', 'EN303645:5.9-1', 'EN303645:5.9-2', 'EN303645:5.9-3'],
-  interfaces: ['modbusTcp'],
+  interfaces: ['modbus-tcp'],
   changesState: true,
   notApplicableWhen: (t) =>
     safeStateNotApplicable(t) ?? upstreamNotApplicable(t) ?? (faultsConfig(t).upstream!.control ? undefined : 'the profile does not declare how to stop and start the upstream broker (faults.upstream.control)'),

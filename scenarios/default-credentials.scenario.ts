@@ -27,7 +27,8 @@
 import { randomBytes } from 'node:crypto';
 import { isRefusal, type AuthAttempt } from '../harness/protocols/capabilities/auth-surface.js';
 import type { ConsoleAuthSurface } from '../harness/protocols/console/console-auth.js';
-import { attemptBoundMs, AUTH_IFACES, authSurfaceFor, type AuthIface, type ClosableSurface } from '../harness/protocols/auth-surface-for.js';
+import type { ClosableSurface } from '../harness/protocols/protocol.js';
+import { loginInterfaces } from '../harness/protocols/registry.js';
 import {
   ConsolePasswordChanger,
   restorePassword,
@@ -42,9 +43,7 @@ import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';
 import { VerdictStop, type ScenarioContext } from '../harness/runner/scenario-context.js';
 
-function presentIfaces(t: TargetProfile): AuthIface[] {
-  return AUTH_IFACES.filter((i) => t.interfaces[i] !== undefined);
-}
+type AuthIface = string;
 
 /** Restoring may take 3 attempts per change, for history + 3 changes. */
 function passwordPartAttempts(t: TargetProfile): number {
@@ -53,11 +52,12 @@ function passwordPartAttempts(t: TargetProfile): number {
 }
 
 function budgetMs(t: TargetProfile): number {
-  const ifaces = presentIfaces(t);
   const defaults = t.credentials.defaults.length;
   let ms = 10_000;
-  for (const i of ifaces) ms += (2 + 2 * defaults) * attemptBoundMs(t, i) + 2 * attemptBoundMs(t, i);
-  if (t.interfaces.console?.commands.changePassword && t.policy.passwordPolicy) ms += passwordPartAttempts(t) * attemptBoundMs(t, 'console');
+  const logins = loginInterfaces(t);
+  for (const { login } of logins) ms += (2 + 2 * defaults) * login.attemptBoundMs(t) + 2 * login.attemptBoundMs(t);
+  const console = logins.find((l) => l.iface === 'console');
+  if (console && t.interfaces.console?.commands.changePassword && t.policy.passwordPolicy) ms += passwordPartAttempts(t) * console.login.attemptBoundMs(t);
   // One wait-out of a lock, should the probes trip one anyway.
   const l = t.policy.lockout;
   if (l) ms += l.durationMs + l.toleranceMs;
@@ -78,7 +78,7 @@ export default scenario({
     'EN303645:5.1-2',
     'NISTIR8259A:LAI-2',
   ],
-  interfaces: ['console', 'mqtt', 'opcua'],
+  interfaces: { capability: 'login' },
   // The default-credential probes change nothing; the password-change part is gated on
   // allowStateChanges inside run(), so a lab that forbids changes still gets part 1.
   changesState: false,
@@ -87,15 +87,10 @@ export default scenario({
     const t = ctx.target;
     const account = ctx.secrets.admin ?? ctx.secrets.user;
     if (!account) throw new VerdictStop('ERROR', 'the profile declares no account (credentials.admin/user): no positive control is possible');
-    const surfaces = new Map<AuthIface, ClosableSurface>();
-    for (const i of presentIfaces(t)) {
-      const s = authSurfaceFor(t, i, ctx.channelCtx)!;
-      surfaces.set(i, s);
-      ctx.track({ close: () => s.close?.() });
-    }
+    const surfaces: Map<AuthIface, ClosableSurface> = ctx.logins();
     const known = [ctx.secrets.admin, ctx.secrets.user].filter((a): a is ResolvedAccount => !!a);
 
-    await ctx.forEachInterface(['console', 'mqtt', 'opcua'], async (iface) => {
+    await ctx.forEachInterface([...surfaces.keys()], async (iface) => {
       await defaultsOn(ctx, iface, surfaces.get(iface)!, account, known);
     });
 

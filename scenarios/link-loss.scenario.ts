@@ -15,7 +15,7 @@ export default scenario({
   id: 'link-loss',
   title: 'Local control continues and the upstream reconnects with back-off when the upstream link is cut, blackholed, delayed or reset',
   requirements: ['CPSF:L2.009', 'IEC62443-4-2:CR7.1', 'IEC62443-4-2:CR3.6', 'EN303645:5.9-1', 'EN303645:5.9-2', 'EN303645:5.9-3'],
-  interfaces: ['modbusTcp'],
+  interfaces: ['modbus-tcp'],
   changesState: true,
   notApplicableWhen: (t) => safeStateNotApplicable(t) ?? upstreamNotApplicable(t),
   budgetMs: (t) => 20_000 + budget(t),

@@ -23,7 +23,8 @@
  */
 import { AlertWatch } from '../harness/protocols/mqtt/alert-watch.js';
 import { isRefusal } from '../harness/protocols/capabilities/auth-surface.js';
-import { attemptBoundMs, authSurfaceFor, type AuthIface, type ClosableSurface } from '../harness/protocols/auth-surface-for.js';
+import type { ClosableSurface } from '../harness/protocols/protocol.js';
+import { loginInterfaces, type LoginInterface } from '../harness/protocols/registry.js';
 import { lockoutWalk, type LockoutPolicy, type LockoutWalkResult } from '../harness/oracles/lockout-walk.js';
 import type { ResolvedAccount } from '../harness/profile/secrets.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
@@ -38,9 +39,12 @@ export const REFERENCE_THRESHOLD = 10;
 const BAD_PASSWORD = 'hil-wrong-Passw0rd';
 const ALERT_MATCH = /lock/i;
 
-function lockIfaces(t: TargetProfile): AuthIface[] {
-  const declared = t.policy.lockout?.interfaces ?? (['console', 'mqtt', 'opcua'] as AuthIface[]);
-  return declared.filter((i) => t.interfaces[i] !== undefined);
+type AuthIface = string;
+
+/** Login interfaces the declared lock covers (every login interface when no lockout is declared). */
+function lockIfaces(t: TargetProfile): LoginInterface[] {
+  const declared = t.policy.lockout?.interfaces;
+  return loginInterfaces(t).filter((i) => !declared || declared.includes(i.protocol.name) || declared.includes(i.iface));
 }
 
 function budgetMs(t: TargetProfile): number {
@@ -51,7 +55,7 @@ function budgetMs(t: TargetProfile): number {
   // Walk worst case: control, 2 rounds below N, N at threshold, the late-lock search (k = N+1..2N
   // failures plus a good login each), polls; plus two lock wait-outs.
   const late = (3 * n * n + 5 * n) / 2;
-  for (const i of lockIfaces(t)) ms += (4 * n + late + 8) * attemptBoundMs(t, i) + 2 * lockWait + 2_000;
+  for (const i of lockIfaces(t)) ms += (4 * n + late + 8) * i.login.attemptBoundMs(t) + 2 * lockWait + 2_000;
   return ms;
 }
 
@@ -67,7 +71,7 @@ export default scenario({
     'EN303645:5.1-5',
     'NISTIR8259A:LAI-3',
   ],
-  interfaces: ['console', 'mqtt', 'opcua'],
+  interfaces: { capability: 'login' },
   changesState: true,
   budgetMs,
   async run(ctx) {
@@ -75,17 +79,12 @@ export default scenario({
     const acct = ctx.secrets.user ?? ctx.secrets.admin;
     if (!acct) throw new VerdictStop('ERROR', 'the profile declares no account (credentials.user/admin) to walk the lockout with');
     if (!ctx.secrets.user) ctx.log('no user account declared: walking the lockout with the admin account (a denial-of-service risk on a real device)');
-    const ifaces = lockIfaces(t);
+    const ifaces = lockIfaces(t).map((i) => i.iface);
     if (!ifaces.length) {
       ctx.notApplicable(`the target has none of the lockout interfaces the profile declares (${t.policy.lockout?.interfaces.join(', ')})`);
       return;
     }
-    const surfaces = new Map<AuthIface, ClosableSurface>();
-    for (const i of ifaces) {
-      const s = authSurfaceFor(t, i, ctx.channelCtx)!;
-      surfaces.set(i, s);
-      ctx.track({ close: () => s.close?.() });
-    }
+    const surfaces: Map<AuthIface, ClosableSurface> = ctx.logins(ifaces);
     const l = t.policy.lockout;
     if (!l) return undeclared(ctx, surfaces, acct);
     // Set when a walk may have left the account locked (it locked and was not seen to unlock).

@@ -25,7 +25,7 @@ export default scenario({
   id: 'malformed-input',
   title: 'The device keeps running and answering after malformed frames, packets and console noise',
   requirements: ['CPSF:L2.009', 'CPSF:L2.021', 'IEC62443-4-2:CR3.5', 'IEC62443-4-2:CR3.6', 'IEC62443-4-2:CR7.1', 'EN303645:5.13-1', 'EN303645:5.9-2'],
-  interfaces: ['modbusTcp'],
+  interfaces: ['modbus-tcp'],
   changesState: true,
   notApplicableWhen: safeStateNotApplicable,
   budgetMs: (t) => 30_000 + faultCycleMs(t.policy.safeState!, 40 * (CASE_WAIT_MS + 500)),
@@ -39,7 +39,7 @@ export default scenario({
     const mb = t.interfaces.modbus!;
 
     // Modbus TCP: each case on a fresh connection (a robust device may drop it), then a valid read.
-    await runCases(ctx, 'modbusTcp', malformedModbusTcpCases(mb.unitId, probePoint.address), async (c) => {
+    await runCases(ctx, 'modbus-tcp', malformedModbusTcpCases(mb.unitId, probePoint.address), async (c) => {
       const ch = await ModbusChannel.openTcp(mb.tcp!, mb.unitId, ctx.channelCtx, { requestTimeoutMs: CASE_WAIT_MS });
       try {
         const r = await ch.sendRaw(c.bytes, { waitMs: CASE_WAIT_MS, text: `malformed: ${c.name}` });
@@ -52,7 +52,7 @@ export default scenario({
     // Modbus RTU on the serial line.
     if (mb.rtu) {
       const rtu = ctx.track(await ModbusChannel.openRtu(mb.rtu, mb.unitId, ctx.channelCtx, { requestTimeoutMs: 500 }));
-      await runCases(ctx, 'modbusRtu', malformedModbusRtuCases(mb.unitId, probePoint.address), async (c) => {
+      await runCases(ctx, 'modbus-rtu', malformedModbusRtuCases(mb.unitId, probePoint.address), async (c) => {
         const r = await rtu.sendRaw(c.bytes, { waitMs: CASE_WAIT_MS, text: `malformed: ${c.name}` });
         if (/CRC/.test(c.name) && r.rx.length) {
           ctx.log(`observation: the device answered a frame with a wrong CRC (${r.rx.toString('hex')}); a device must discard it (modbus-serial ServerSerial does not check CRCs, upstream #560)`);

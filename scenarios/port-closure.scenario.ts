@@ -1,4 +1,4 @@
-import { grabBanner, probeUdp, scanTcp } from '../harness/protocols/probe/port-probe.js';
+import { grabBanner, probeUdp, scanTcp } from '../harness/protocols/network/port-probe.js';
 import { parseTcpUrl } from '../harness/protocols/transport/channel.js';
 import { compareWithAllowlist, portRange } from '../harness/oracles/port-allowlist.js';
 import { identifyServices } from '../harness/protocols/service-identity.js';

@@ -23,7 +23,7 @@ export default scenario({
     'NISTIR8259A:LAI-2',
     'NISTIR8259A:DC-2',
   ],
-  interfaces: ['console', 'mqtt', 'opcua', 'modbusTcp', 'modbusRtu'],
+  interfaces: ['console', 'mqtt', 'opcua', 'modbus-tcp', 'modbus-rtu'],
   changesState: true,
   notApplicableWhen: (t) =>
     t.policy.privilegeSeparation ? undefined : 'profile declares no admin/user separation (policy.privilegeSeparation: false)',
@@ -36,7 +36,7 @@ export default scenario({
     if (!admin || !user || user.role !== 'user' || admin.role !== 'admin') {
       return ctx.inconclusive('the profile must declare an admin and a non-admin account (credentials.admin, credentials.user with role user) to test separation');
     }
-    await ctx.forEachInterface(['console', 'mqtt', 'opcua', 'modbusTcp', 'modbusRtu'], async (iface) => {
+    await ctx.forEachInterface(['console', 'mqtt', 'opcua', 'modbus-tcp', 'modbus-rtu'], async (iface) => {
       if (iface === 'console') await probeConsolePrivilege(ctx, admin, user);
       else if (iface === 'mqtt') await probeMqttPrivilege(ctx, admin, user);
       else if (iface === 'opcua') await probeOpcuaPrivilege(ctx, admin, user);

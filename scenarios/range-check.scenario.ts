@@ -25,7 +25,7 @@ import { scenario } from '../harness/runner/scenario.js';
  * - Wrong type: text where a number belongs must be refused whatever the range reaction is; Modbus
  *   has no types (recorded as not applicable).
  */
-const INTERFACES: WritableInterface[] = ['modbusTcp', 'modbusRtu', 'mqtt', 'opcua', 'console'];
+const INTERFACES: WritableInterface[] = ['modbus-tcp', 'modbus-rtu', 'mqtt', 'opcua', 'console'];
 
 /** Device operations per point and interface: controls, and per probe re-arm + write + monitor + read-back. */
 const OPS_PER_POINT = 30;
@@ -39,7 +39,7 @@ export function rangePoints(t: TargetProfile): PointRef[] {
 
 function opTimeoutMs(t: TargetProfile, iface: WritableInterface): number {
   const i = t.interfaces;
-  if (iface === 'modbusTcp' || iface === 'modbusRtu') return i.modbus?.timeoutMs ?? 1000;
+  if (iface === 'modbus-tcp' || iface === 'modbus-rtu') return i.modbus?.timeoutMs ?? 1000;
   return i[iface]?.timeoutMs ?? 3000;
 }
 
@@ -58,7 +58,7 @@ export default scenario({
   changesState: true,
   budgetMs: (t) => {
     const n = rangePoints(t).length;
-    const present = INTERFACES.filter((i) => (i === 'modbusTcp' ? t.interfaces.modbus?.tcp : i === 'modbusRtu' ? t.interfaces.modbus?.rtu : t.interfaces[i]));
+    const present = INTERFACES.filter((i) => (i === 'modbus-tcp' ? t.interfaces.modbus?.tcp : i === 'modbus-rtu' ? t.interfaces.modbus?.rtu : t.interfaces[i]));
     const perIface = present.reduce((sum, i) => sum + opTimeoutMs(t, i) * (4 + n * OPS_PER_POINT), 0);
     const monitor = t.monitor ? present.length * n * OPS_PER_POINT * t.monitor.timeoutMs : 0;
     return 30_000 + perIface + monitor;

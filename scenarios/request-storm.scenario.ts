@@ -4,7 +4,7 @@ import { faultsConfig } from '../harness/faults/faults-config.js';
 import { runModbusStorm } from '../harness/faults/modbus-storm.js';
 import { runMqttStorm } from '../harness/faults/mqtt-storm.js';
 import { parseTcpUrl } from '../harness/protocols/transport/channel.js';
-import { parsePorts } from '../harness/protocols/probe/port-probe.js';
+import { parsePorts } from '../harness/protocols/network/port-probe.js';
 import { scenario } from '../harness/runner/scenario.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 
@@ -18,7 +18,7 @@ export default scenario({
   id: 'request-storm',
   title: 'Essential outputs and heartbeat hold during request storms at increasing rates',
   requirements: ['CPSF:L2.009', 'IEC62443-4-2:CR7.1', 'IEC62443-4-2:CR7.2', 'EN303645:5.9-1', 'EN303645:5.9-2'],
-  interfaces: ['modbusTcp'],
+  interfaces: ['modbus-tcp'],
   changesState: true,
   notApplicableWhen: safeStateNotApplicable,
   budgetMs: (t) => 20_000 + faultCycleMs(t.policy.safeState!, stormMs(t) + 5000),

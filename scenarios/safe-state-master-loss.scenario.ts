@@ -10,7 +10,7 @@ export default scenario({
   id: 'safe-state-master-loss',
   title: 'Outputs go to the declared safe state when the master goes silent, and recover when it returns',
   requirements: ['CPSF:L2.009', 'CPSF:L2.021', 'IEC62443-4-2:CR7.1', 'IEC62443-4-2:CR3.6', 'EN303645:5.9-1', 'EN303645:5.9-2'],
-  interfaces: ['modbusTcp'],
+  interfaces: ['modbus-tcp'],
   changesState: true,
   notApplicableWhen: safeStateNotApplicable,
   budgetMs: (t) => 20_000 + faultCycleMs(t.policy.safeState!, faultMs(t.policy.safeState!)),

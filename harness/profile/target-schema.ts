@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdentitySchema } from '../core/result-schema.js';
+import { interfaceSchema } from './interface-schemas.js';
 import { isValidPattern } from './pattern.js';
 
 /**
@@ -237,7 +238,8 @@ export const Policy = z
         threshold: z.number().int().positive(),
         durationMs: z.number().int().positive(),
         scope: z.enum(['account', 'source', 'global']).default('account'),
-        interfaces: z.array(z.enum(['console', 'mqtt', 'opcua'])).default(['console']),
+        /** Protocols whose logins the lock covers (each must offer logins). */
+        interfaces: z.array(z.string().min(1)).default(['console']),
         resetOnSuccess: z.boolean().default(true),
         /** Accepted lateness of unlock beyond durationMs. */
         toleranceMs: z.number().int().nonnegative().default(1000),
@@ -252,7 +254,8 @@ export const Policy = z
         udp: z.array(Port).default([]),
       })
       .strict(),
-    anonymous: z.object({ mqtt: z.boolean().default(false), opcua: z.boolean().default(false) }).strict().default({ mqtt: false, opcua: false }),
+    /** Protocols on which the device declares unauthenticated use allowed (e.g. { mqtt: true }); absent means refused. */
+    anonymous: z.record(z.string(), z.boolean()).default({}),
     secureChannel: z
       .object({ mqttTls: z.boolean().default(true), opcuaSecurityNone: z.boolean().default(false) })
       .strict()
@@ -355,6 +358,8 @@ export const FaultsConfig = z
   .strict();
 export type FaultsConfig = z.infer<typeof FaultsConfig>;
 
+const BUILT_IN_INTERFACES = new Set(['console', 'modbus', 'mqtt', 'opcua', 'network']);
+
 export const TargetProfile = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore'),
@@ -367,7 +372,21 @@ export const TargetProfile = z
         opcua: OpcuaInterface.optional(),
         network: NetworkInterface.optional(),
       })
-      .strict(),
+      // Interfaces of registered extension protocols are validated by their own schema; any other key is refused.
+      .catchall(z.unknown())
+      .superRefine((ifaces, ctx) => {
+        for (const [name, value] of Object.entries(ifaces)) {
+          if (BUILT_IN_INTERFACES.has(name)) continue;
+          const schema = interfaceSchema(name);
+          if (!schema) {
+            ctx.addIssue({ code: 'custom', path: [name], message: `unknown interface "${name}" (no protocol of that name is registered; check the spelling)` });
+            continue;
+          }
+          const r = schema.safeParse(value);
+          if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: [name, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message });
+          else (ifaces as Record<string, unknown>)[name] = r.data;
+        }
+      }),
     credentials: z
       .object({
         defaults: z.array(DefaultCredential).default([]),
@@ -387,4 +406,8 @@ export const TargetProfile = z
   .strict();
 export type TargetProfile = z.infer<typeof TargetProfile>;
 export type TargetProfileInput = z.input<typeof TargetProfile>;
-export type InterfaceName = 'console' | 'modbusTcp' | 'modbusRtu' | 'mqtt' | 'opcua' | 'network' | 'monitor';
+/**
+ * An interface of a target: a protocol on one endpoint. Usually the protocol's name; Modbus has
+ * one per transport ('modbus-tcp', 'modbus-rtu'). Extension protocols add their own.
+ */
+export type InterfaceName = 'console' | 'modbus-tcp' | 'modbus-rtu' | 'mqtt' | 'opcua' | 'network' | 'monitor' | (string & {});

@@ -8,11 +8,11 @@ import { MqttPointAccess } from './mqtt/mqtt-point-access.js';
 import { OpcuaPointAccess } from './opcua/opcua-point-access.js';
 import type { AccessPath, PointAccess } from './capabilities/point-access.js';
 
-export type WritableInterface = Extract<InterfaceName, 'modbusTcp' | 'modbusRtu' | 'mqtt' | 'opcua' | 'console'>;
+export type WritableInterface = Extract<InterfaceName, 'modbus-tcp' | 'modbus-rtu' | 'mqtt' | 'opcua' | 'console'>;
 
 export const ACCESS_PATH: Record<WritableInterface, AccessPath> = {
-  modbusTcp: 'modbus-tcp',
-  modbusRtu: 'modbus-rtu',
+  'modbus-tcp': 'modbus-tcp',
+  'modbus-rtu': 'modbus-rtu',
   mqtt: 'mqtt',
   opcua: 'opcua',
   console: 'console',
@@ -30,9 +30,9 @@ export async function openPointAccess(iface: WritableInterface, target: TargetPr
     return secrets.admin;
   };
   switch (iface) {
-    case 'modbusTcp':
-    case 'modbusRtu':
-      return ModbusPointAccess.open(i.modbus!, iface === 'modbusTcp' ? 'tcp' : 'rtu', target.policy.points, ctx);
+    case 'modbus-tcp':
+    case 'modbus-rtu':
+      return ModbusPointAccess.open(i.modbus!, iface === 'modbus-tcp' ? 'tcp' : 'rtu', target.policy.points, ctx);
     case 'mqtt':
       return MqttPointAccess.open(i.mqtt!, admin(), ctx);
     case 'opcua':

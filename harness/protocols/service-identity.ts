@@ -2,7 +2,7 @@ import { ByteTransport } from './transport/byte-transport.js';
 import { parseTcpUrl, type ChannelContext } from './transport/channel.js';
 import { ModbusChannel } from './modbus/modbus-channel.js';
 import { MqttChannel } from './mqtt/mqtt-channel.js';
-import { grabBanner } from './probe/port-probe.js';
+import { grabBanner } from './network/port-probe.js';
 import type { TargetProfile } from '../profile/target-schema.js';
 import { gotValidConnack } from './mqtt/mqtt-connack.js';
 

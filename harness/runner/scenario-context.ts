@@ -5,8 +5,25 @@ import type { Verdict } from '../core/verdict.js';
 import type { EvidenceLog } from '../evidence/evidence-log.js';
 import type { ResolvedSecrets } from '../profile/secrets.js';
 import type { InterfaceName, TargetProfile } from '../profile/target-schema.js';
+import { loginInterfaces } from '../protocols/registry.js';
+import type { ClosableSurface } from '../protocols/protocol.js';
 import type { ScenarioDefinition } from './scenario-definition.js';
-import { targetInterfaces } from './scenario-definition.js';
+import { scenarioInterfaces, targetInterfaces } from './scenario-definition.js';
+
+/**
+ * A measurement declared with its limits where it is made (OpenHTF's `Measurement('x').in_range()`):
+ * the value outside the limits is the check's verdict, and the reason comes from the same declaration.
+ */
+export interface MeasurementSpec<V extends Measurement['value'] = Measurement['value']> {
+  name: string;
+  unit?: string;
+  limits?: MeasurementLimits;
+  iface?: string;
+  /** The reason recorded when the value is outside the limits, built from the value. */
+  failReason: (value: V) => string;
+  /** Verdict when outside the limits (FAIL unless the measurement only decides whether anything was shown). */
+  onFail?: Verdict;
+}
 
 /** A verdict contribution from one check, optionally for one interface. */
 export interface VerdictEntry {
@@ -72,6 +89,33 @@ export class ScenarioContext {
 
   log(text: string, attrs?: Record<string, unknown>): void {
     this.evidence.event('harness', text, attrs);
+  }
+
+  /** Record a declared measurement; outside its limits it records the spec's verdict and reason. Returns whether it passed. */
+  assess<V extends Measurement['value']>(spec: MeasurementSpec<V>, value: V): boolean {
+    const m = this.measure(spec.name, value, { unit: spec.unit, limits: spec.limits, iface: spec.iface });
+    if (m.passed === false) this.record(spec.onFail ?? 'FAIL', spec.failReason(value), spec.iface);
+    return m.passed !== false;
+  }
+
+  /** The interfaces of the target this scenario covers (its declared interfaces or capability). */
+  get interfaces(): string[] {
+    return scenarioInterfaces(this.def, this.target);
+  }
+
+  /**
+   * The login surface of every interface that has logins (optionally only `only`), closed when the
+   * scenario ends.
+   */
+  logins(only?: readonly string[]): Map<string, ClosableSurface> {
+    const out = new Map<string, ClosableSurface>();
+    for (const li of loginInterfaces(this.target)) {
+      if (only && !only.includes(li.iface) && !only.includes(li.protocol.name)) continue;
+      const s = li.login.surface(this.target, li.iface, this.channelCtx);
+      this.track({ close: () => s.close?.() });
+      out.set(li.iface, s);
+    }
+    return out;
   }
 
   measure(name: string, value: Measurement['value'], opts: { unit?: string; limits?: MeasurementLimits; iface?: string } = {}): Measurement {

@@ -1,4 +1,5 @@
 import type { InterfaceName, TargetProfile } from '../profile/target-schema.js';
+import { interfaceNames, interfacesWith, type Capability } from '../protocols/registry.js';
 import type { ScenarioContext } from './scenario-context.js';
 
 /**
@@ -12,8 +13,11 @@ export interface ScenarioDefinition {
   title: string;
   /** Requirement references such as CPSF:L2.007, IEC62443-4-2:CR1.11, EN303645:5.1-5. */
   requirements: string[];
-  /** The scenario applies when the target has at least one of these interfaces. */
-  interfaces: InterfaceName[];
+  /**
+   * The scenario applies when the target has at least one of these interfaces, or (for checks that
+   * work on any protocol, such as logins) at least one interface offering the capability.
+   */
+  interfaces: InterfaceName[] | { capability: Capability };
   /** True when the scenario changes device state (writes, lockouts, password changes). */
   changesState: boolean;
   /** Upper bound for the whole scenario, derived from the target's declared timings. */
@@ -25,16 +29,19 @@ export interface ScenarioDefinition {
 
 /** Which of the declared interfaces a target actually has. */
 export function targetInterfaces(target: TargetProfile): Set<InterfaceName> {
-  const i = target.interfaces;
-  const out = new Set<InterfaceName>();
-  if (i.console) out.add('console');
-  if (i.modbus?.tcp) out.add('modbusTcp');
-  if (i.modbus?.rtu) out.add('modbusRtu');
-  if (i.mqtt) out.add('mqtt');
-  if (i.opcua) out.add('opcua');
-  if (i.network) out.add('network');
-  if (target.monitor) out.add('monitor');
-  return out;
+  return interfaceNames(target);
+}
+
+/** The interfaces of this target the scenario covers. */
+export function scenarioInterfaces(def: Pick<ScenarioDefinition, 'interfaces'>, target: TargetProfile): InterfaceName[] {
+  if (!Array.isArray(def.interfaces)) return interfacesWith(target, def.interfaces.capability);
+  const have = interfaceNames(target);
+  return def.interfaces.filter((i) => have.has(i));
+}
+
+/** The interfaces a scenario names, for listings ("console, mqtt" or "every interface with login"). */
+export function describeInterfaces(def: Pick<ScenarioDefinition, 'interfaces'>): string {
+  return Array.isArray(def.interfaces) ? def.interfaces.join(', ') : `every interface with ${def.interfaces.capability}`;
 }
 
 /**
@@ -46,9 +53,8 @@ export function skipDecision(
   def: ScenarioDefinition,
   target: TargetProfile,
 ): { verdict: 'NOT_APPLICABLE' | 'NOT_RUN'; reason: string } | undefined {
-  const have = targetInterfaces(target);
-  if (!def.interfaces.some((i) => have.has(i))) {
-    return { verdict: 'NOT_APPLICABLE', reason: `target has none of the interfaces this scenario needs (${def.interfaces.join(', ')})` };
+  if (scenarioInterfaces(def, target).length === 0) {
+    return { verdict: 'NOT_APPLICABLE', reason: `target has none of the interfaces this scenario needs (${describeInterfaces(def)})` };
   }
   const na = def.notApplicableWhen?.(target);
   if (na) return { verdict: 'NOT_APPLICABLE', reason: na };

@@ -4,7 +4,7 @@ import type { EvidenceLog } from '../evidence/evidence-log.js';
 import type { ResolvedSecrets } from '../profile/secrets.js';
 import type { TargetProfile } from '../profile/target-schema.js';
 import { ScenarioContext, scenarioVerdict } from './scenario-context.js';
-import { skipDecision, targetInterfaces, type ScenarioDefinition } from './scenario-definition.js';
+import { scenarioInterfaces, skipDecision, type ScenarioDefinition } from './scenario-definition.js';
 
 export interface ExecuteOptions {
   target: TargetProfile;
@@ -33,7 +33,7 @@ export async function executeScenario(def: ScenarioDefinition, opts: ExecuteOpti
     requirements: def.requirements,
     startedAt,
     changesState: def.changesState,
-    interfaces: def.interfaces.filter((i) => targetInterfaces(target).has(i)),
+    interfaces: scenarioInterfaces(def, target),
   };
 
   let result: ScenarioResult;

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { describe, expect, test } from 'vitest';
-import { grabBanner, parsePorts, probeUdp, scanTcp } from '../../harness/protocols/probe/port-probe.js';
+import { grabBanner, parsePorts, probeUdp, scanTcp } from '../../harness/protocols/network/port-probe.js';
 import { closedPort, delay, tcpPeer, useTestCleanups } from './helpers.js';
 
 const { cleanups, evidence } = useTestCleanups();

@@ -4,7 +4,7 @@ import { ConsoleChannel } from '../../harness/protocols/console/console-channel.
 import { FieldMonitor } from '../../harness/protocols/monitor/monitor-channel.js';
 import { ModbusChannel } from '../../harness/protocols/modbus/modbus-channel.js';
 import { MqttChannel } from '../../harness/protocols/mqtt/mqtt-channel.js';
-import { scanTcp } from '../../harness/protocols/probe/port-probe.js';
+import { scanTcp } from '../../harness/protocols/network/port-probe.js';
 import { ConsoleInterface, MonitorChannel, MqttInterface } from '../../harness/profile/target-schema.js';
 import { DEFAULT_ADMIN_PASSWORD, DEFAULT_OPERATOR_PASSWORD, startSimulator, type Simulator } from '../../simulators/gateway/index.js';
 import { haveBinary, makeEvidence, startAll, type TestEvidence } from './helpers.js';

@@ -10,7 +10,7 @@ describe.skipIf(parts.skip)('malformed-input scenario', () => {
   test('hardened: keeps running and answering after every case on every interface → PASS, one fault record per case', async () => {
     const { result, evidenceFile } = await runScenarioAgainstSim(malformedInput, { profile: 'hardened' });
     expect(result.verdict, result.reason).toBe('PASS');
-    expect(result.perInterface).toMatchObject({ modbusTcp: 'PASS', modbusRtu: 'PASS', mqtt: 'PASS', console: 'PASS' });
+    expect(result.perInterface).toMatchObject({ 'modbus-tcp': 'PASS', 'modbus-rtu': 'PASS', mqtt: 'PASS', console: 'PASS' });
     const cases = readFileSync(evidenceFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.dir === 'fault' && r.attrs?.case);
     expect(cases.length).toBeGreaterThanOrEqual(18);
     expect(cases.every((c) => c.attrs.controlAfter === true)).toBe(true);

@@ -19,7 +19,7 @@ describe.skipIf(sim.skip)('privilege-separation against the simulator', () => {
       const before = s.sim.model.commanded.heaterSetpoint;
       const { result } = await runScenarioOn(privilegeSeparation, s);
       expect(result.verdict, result.reason).toBe('PASS');
-      expect(result.perInterface).toMatchObject({ console: 'PASS', mqtt: 'PASS', opcua: 'PASS', modbusTcp: 'NOT_APPLICABLE' });
+      expect(result.perInterface).toMatchObject({ console: 'PASS', mqtt: 'PASS', opcua: 'PASS', 'modbus-tcp': 'NOT_APPLICABLE' });
       expect(result.reason).toMatch(/\[opcua\] 'operator' could not change heaterSetpoint via opcua \(write BadUserAccessDenied/);
       expect(s.sim.model.commanded.heaterSetpoint).toBe(before);
     } finally {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadCatalog } from '../../runner/scenario-catalog.js';
+import { describeInterfaces } from '../../runner/scenario-definition.js';
 import type { SetExitCode } from './index.js';
 
 export function registerList(program: Command, _setExit: SetExitCode): void {
@@ -12,7 +13,7 @@ export function registerList(program: Command, _setExit: SetExitCode): void {
       const rows = catalog.map(({ def }) => ({
         id: def.id,
         title: def.title,
-        interfaces: def.interfaces,
+        interfaces: Array.isArray(def.interfaces) ? def.interfaces : describeInterfaces(def),
         changesState: def.changesState,
         requirements: def.requirements,
       }));
@@ -22,7 +23,7 @@ export function registerList(program: Command, _setExit: SetExitCode): void {
       }
       for (const r of rows) {
         process.stdout.write(`${r.id}  ${r.title}${r.changesState ? '  [changes device state]' : ''}\n`);
-        process.stdout.write(`    interfaces: ${r.interfaces.join(', ')}\n    requirements: ${r.requirements.join(', ')}\n`);
+        process.stdout.write(`    interfaces: ${Array.isArray(r.interfaces) ? r.interfaces.join(', ') : r.interfaces}\n    requirements: ${r.requirements.join(', ')}\n`);
       }
     });
 }

@@ -1,0 +1,23 @@
+import type { ModbusInterface } from '../../profile/target-schema.js';
+import type { ProtocolModule } from '../protocol.js';
+import { ModbusPointAccess } from './modbus-point-access.js';
+
+const cfg = (t: { interfaces: { modbus?: ModbusInterface } }): ModbusInterface => {
+  if (!t.interfaces.modbus) throw new Error('the target has no modbus interface');
+  return t.interfaces.modbus;
+};
+
+/** Modbus over TCP and over a serial line (RTU): one interface per transport the profile declares. */
+const modbusProtocol: ProtocolModule = {
+  name: 'modbus',
+  interfaces: (t) => [...(t.interfaces.modbus?.tcp ? ['modbus-tcp'] : []), ...(t.interfaces.modbus?.rtu ? ['modbus-rtu'] : [])],
+  points: {
+    path: (iface) => (iface === 'modbus-rtu' ? 'modbus-rtu' : 'modbus-tcp'),
+    reactionKey: 'modbus',
+    // Modbus has no accounts: anyone on the wire writes.
+    needsAccount: false,
+    timeoutMs: (t) => cfg(t).timeoutMs,
+    open: (t, iface, _account, ctx) => ModbusPointAccess.open(cfg(t), iface === 'modbus-rtu' ? 'rtu' : 'tcp', t.policy.points, ctx),
+  },
+};
+export default modbusProtocol;
