@@ -21,8 +21,10 @@ export interface LoginCapability {
   surface(target: TargetProfile, iface: InterfaceName, ctx: ChannelContext): ClosableSurface;
   /** Worst-case time of one attempt (connect, prompts, proof action, logout), for scenario budgets. */
   attemptBoundMs(target: TargetProfile): number;
-  /** Worst-case time of the unauthenticated probe (`AuthSurface.anonymous`), for scenario budgets. */
+  /** Worst-case time of the unauthenticated probe (`AuthSurface.unauthenticated`), for scenario budgets. */
   anonymousBoundMs(target: TargetProfile): number;
+  /** Which declared account a positive control prefers (the other one when it is not declared). */
+  readonly controlRole: 'admin' | 'user';
 }
 
 /** Writing and reading back declared process points (range checks). */

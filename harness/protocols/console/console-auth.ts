@@ -2,7 +2,8 @@ import { ConsoleChannel } from './console-channel.js';
 import type { ChannelContext } from '../transport/channel.js';
 import { compilePattern } from '../../profile/pattern.js';
 import type { ConsoleInterface } from '../../profile/target-schema.js';
-import type { AuthAttempt, AuthSurface } from '../capabilities/auth-surface.js';
+import type { AuthAttempt, AuthSurface, ControlAccount, UnauthenticatedResult } from '../capabilities/auth-surface.js';
+import { consoleUnauthenticated } from './console-unauthenticated.js';
 
 /**
  * Console logins. One serial line is one physical port, so the channel stays open across
@@ -93,16 +94,9 @@ export class ConsoleAuthSurface implements AuthSurface {
     return { shell: true, output: out.output, detail: `ran "${command.split(' ')[0]}" (${out.promptSeen})` };
   }
 
-  /** Commands typed before any login must not run. 'accepted' = a shell without login. */
-  async anonymous(signal: AbortSignal): Promise<AuthAttempt> {
-    const t0 = performance.now();
-    const con = await this.open(signal);
-    const p = await con.probeWithoutLogin({ signal });
-    return {
-      outcome: p.shell ? 'accepted' : p.promptSeen ? 'refused' : 'error',
-      detail: p.shell ? `shell prompt without login (after ${p.after})` : p.promptSeen ? `${p.promptSeen} prompt, no shell` : 'no prompt at all',
-      durationMs: Math.round(performance.now() - t0),
-    };
+  /** Positive control, then no shell and no command without a login (on the same line). */
+  async unauthenticated(account: ControlAccount | undefined, signal: AbortSignal): Promise<UnauthenticatedResult> {
+    return consoleUnauthenticated(await this.open(signal), this.cfg, account, signal);
   }
 
   async close(): Promise<void> {

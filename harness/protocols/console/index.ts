@@ -16,6 +16,7 @@ const consoleProtocol: ProtocolModule = {
     surface: (t, _iface, ctx) => new ConsoleAuthSurface(cfg(t), ctx),
     // Prompt waits for login, password, shell, the status command, logout, and a wake-up.
     attemptBoundMs: (t) => 6 * cfg(t).timeoutMs,
+    controlRole: 'user',
     anonymousBoundMs: (t) => 12 * cfg(t).timeoutMs,
   },
   points: {

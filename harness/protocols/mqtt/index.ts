@@ -16,6 +16,7 @@ const mqttProtocol: ProtocolModule = {
     surface: (t, _iface, ctx) => new MqttAuthSurface(cfg(t), ctx),
     // Connect (CONNACK) and the proof action (telemetry delivered), plus TLS set-up.
     attemptBoundMs: (t) => 2 * cfg(t).timeoutMs + 1000,
+    controlRole: 'user',
     anonymousBoundMs: (t) => 6 * cfg(t).timeoutMs,
   },
   points: {

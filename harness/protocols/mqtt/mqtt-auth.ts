@@ -1,7 +1,8 @@
 import { ChannelError, type ChannelContext } from '../transport/channel.js';
 import { MqttChannel, type MqttConnectResult, type MqttCredentials } from './mqtt-channel.js';
 import type { MqttInterface } from '../../profile/target-schema.js';
-import type { AuthAttempt, AuthOutcome, AuthSurface } from '../capabilities/auth-surface.js';
+import type { AuthAttempt, AuthOutcome, AuthSurface, ControlAccount, UnauthenticatedResult } from '../capabilities/auth-surface.js';
+import { mqttUnauthenticated, type MqttSessionProbe } from './mqtt-unauthenticated.js';
 
 /** CONNACK codes that mean "credentials refused" (3.1.1: 4 bad user/password, 5 not authorized; 5: 0x86, 0x87). */
 const REFUSED_V3 = new Set([4, 5]);
@@ -37,43 +38,57 @@ export class MqttAuthSurface implements AuthSurface {
     return this.login({ username, password }, signal);
   }
 
-  /** CONNECT without user name and password; 'accepted' = telemetry was delivered to an anonymous client. */
-  anonymous(signal: AbortSignal): Promise<AuthAttempt> {
-    return this.login({ anonymous: true }, signal);
+  /** Positive control with a declared account, then an anonymous CONNECT judged by what it can read. */
+  unauthenticated(account: ControlAccount | undefined, signal: AbortSignal): Promise<UnauthenticatedResult> {
+    return mqttUnauthenticated(this.cfg, account, (creds) => this.session(creds, signal));
   }
 
   private async login(creds: MqttCredentials, signal: AbortSignal): Promise<AuthAttempt> {
     const t0 = performance.now();
     const done = (outcome: AuthOutcome, detail: string): AuthAttempt => ({ outcome, detail, durationMs: Math.round(performance.now() - t0) });
+    const s = await this.session(creds, signal);
+    const topic = this.cfg.topics.telemetry;
+    switch (s.stage) {
+      case 'unreachable':
+        return done('error', `mqtt: ${s.error}`);
+      case 'connect': {
+        const r = s.connect;
+        if (!r.ok && r.kind === 'rejected' && r.connack) return done(connackOutcome(r.connack.code, this.cfg.protocolVersion), `mqtt: CONNACK ${r.connack.code} (${r.connack.reason})`);
+        return done('error', `mqtt: connect failed (${r.ok ? '' : r.kind}): ${r.ok ? '' : r.error}`);
+      }
+      case 'subscribe':
+        return s.rejected
+          ? done('restricted', `mqtt: CONNACK 0 but SUBACK 0x${(s.granted ?? 0x80).toString(16)} for ${topic}`)
+          : done('error', `mqtt: CONNACK 0, subscribe ${topic}: ${s.outcome}`);
+      case 'telemetry':
+        if (s.received) return done('accepted', `mqtt: CONNACK 0 and telemetry received on ${topic}`);
+        // Granted but nothing delivered: a broker that hides ACL denials, or a session it dropped.
+        return s.stillConnected
+          ? done('restricted', `mqtt: CONNACK 0, SUBACK granted, but no telemetry on ${topic} within ${this.cfg.timeoutMs} ms`)
+          : done('error', 'mqtt: CONNACK 0, then the connection closed before any telemetry');
+    }
+  }
+
+  /**
+   * CONNECT, then SUBSCRIBE to telemetry and wait for one message: how far a client with these
+   * credentials gets. The connection is always closed before returning.
+   */
+  private async session(creds: MqttCredentials, signal: AbortSignal): Promise<MqttSessionProbe> {
     let r: MqttConnectResult;
     try {
       r = await MqttChannel.connect(this.cfg, creds, this.ctx, { signal });
     } catch (e) {
       if (e instanceof ChannelError && e.kind === 'aborted') throw e;
-      return done('error', `mqtt: ${(e as Error).message}`);
+      return { stage: 'unreachable', error: (e as Error).message };
     }
-    if (!r.ok) {
-      if (r.kind === 'rejected' && r.connack) {
-        const v = this.cfg.protocolVersion;
-        return done(connackOutcome(r.connack.code, v), `mqtt: CONNACK ${r.connack.code} (${r.connack.reason})`);
-      }
-      return done('error', `mqtt: connect failed (${r.kind}): ${r.error}`);
-    }
+    if (!r.ok) return { stage: 'connect', connect: r };
     const ch = r.channel;
     try {
       const topic = this.cfg.topics.telemetry;
       const sub = await ch.subscribe(topic, { qos: 0, signal });
-      if (!sub.ok) {
-        return sub.outcome === 'rejected'
-          ? done('restricted', `mqtt: CONNACK 0 but SUBACK 0x${(sub.granted ?? 0x80).toString(16)} for ${topic}`)
-          : done('error', `mqtt: CONNACK 0, subscribe ${topic}: ${sub.outcome}`);
-      }
+      if (!sub.ok) return { stage: 'subscribe', connect: r, rejected: sub.outcome === 'rejected', granted: sub.granted, outcome: sub.outcome };
       const msg = await ch.expectMessage(topic, () => true, this.cfg.timeoutMs, { signal });
-      if (msg) return done('accepted', `mqtt: CONNACK 0 and telemetry received on ${topic}`);
-      // Granted but nothing delivered: a broker that hides ACL denials, or a session it dropped.
-      return ch.connected
-        ? done('restricted', `mqtt: CONNACK 0, SUBACK granted, but no telemetry on ${topic} within ${this.cfg.timeoutMs} ms`)
-        : done('error', 'mqtt: CONNACK 0, then the connection closed before any telemetry');
+      return { stage: 'telemetry', connect: r, received: msg !== undefined, stillConnected: ch.connected };
     } finally {
       await ch.close();
     }

@@ -1,6 +1,6 @@
 import type { OpcuaInterface } from '../../profile/target-schema.js';
 import type { ProtocolModule } from '../protocol.js';
-import { OpcuaAuthSurface, opcuaProofNode } from './opcua-auth.js';
+import { firstOpcuaPoint, OpcuaAuthSurface, opcuaProofNode } from './opcua-auth.js';
 import { OpcuaPointAccess } from './opcua-point-access.js';
 
 const cfg = (t: { interfaces: { opcua?: OpcuaInterface } }): OpcuaInterface => {
@@ -13,9 +13,10 @@ const opcuaProtocol: ProtocolModule = {
   name: 'opcua',
   interfaces: (t) => (t.interfaces.opcua ? ['opcua'] : []),
   login: {
-    surface: (t, _iface, ctx) => new OpcuaAuthSurface(cfg(t), ctx, opcuaProofNode(t)),
+    surface: (t, _iface, ctx) => new OpcuaAuthSurface(cfg(t), ctx, opcuaProofNode(t), firstOpcuaPoint(t)),
     // Secure channel, CreateSession + ActivateSession, the proof read.
     attemptBoundMs: (t) => 3 * cfg(t).timeoutMs,
+    controlRole: 'admin',
     anonymousBoundMs: (t) => 6 * cfg(t).timeoutMs,
   },
   points: {

@@ -1,7 +1,8 @@
 import { ChannelError, type ChannelContext } from '../transport/channel.js';
 import { OpcuaChannel, type OpcuaIdentity, type SessionResult } from './opcua-channel.js';
 import type { OpcuaInterface, TargetProfile } from '../../profile/target-schema.js';
-import type { AuthAttempt, AuthOutcome, AuthSurface } from '../capabilities/auth-surface.js';
+import type { AuthAttempt, AuthOutcome, AuthSurface, ControlAccount, UnauthenticatedResult } from '../capabilities/auth-surface.js';
+import { opcuaUnauthenticated } from './opcua-unauthenticated.js';
 
 /** Session statuses that mean "this identity is refused" (as opposed to a broken channel or server). */
 const REFUSED = new Set(['BadUserAccessDenied', 'BadIdentityTokenRejected', 'BadIdentityTokenInvalid']);
@@ -9,10 +10,15 @@ const REFUSED = new Set(['BadUserAccessDenied', 'BadIdentityTokenRejected', 'Bad
 /** Server_ServerStatus_CurrentTime: readable on every server, used when the profile declares no OPC UA point. */
 export const SERVER_TIME_NODE = 'i=2258';
 
+/** The profile's first declared OPC UA point, if any. */
+export function firstOpcuaPoint(target: TargetProfile): { name: string; nodeId: string } | undefined {
+  for (const [name, p] of Object.entries(target.policy.points)) if (p.opcua) return { name, nodeId: p.opcua.nodeId };
+  return undefined;
+}
+
 /** The node whose read proves a session is usable: the profile's first declared OPC UA point. */
 export function opcuaProofNode(target: TargetProfile): string {
-  for (const p of Object.values(target.policy.points)) if (p.opcua) return p.opcua.nodeId;
-  return SERVER_TIME_NODE;
+  return firstOpcuaPoint(target)?.nodeId ?? SERVER_TIME_NODE;
 }
 
 export function sessionOutcome(s: SessionResult): AuthOutcome {
@@ -33,6 +39,8 @@ export class OpcuaAuthSurface implements AuthSurface {
     private readonly ctx: ChannelContext,
     /** Node read after login as the authenticated-only action. */
     private readonly proofNode: string = SERVER_TIME_NODE,
+    /** The declared point an anonymous session tries to read, to say what it exposes. */
+    private readonly readable?: { name: string; nodeId: string },
   ) {}
 
   /** The channel registers the password with the evidence redactor before it is sent. */
@@ -40,9 +48,14 @@ export class OpcuaAuthSurface implements AuthSurface {
     return this.login({ username, password }, signal);
   }
 
-  /** A real anonymous ActivateSession (the channel injects the token policy when the server does not advertise it). */
-  anonymous(signal: AbortSignal): Promise<AuthAttempt> {
-    return this.login('anonymous', signal);
+  /** Positive control, then a real anonymous ActivateSession, on one secure channel. */
+  async unauthenticated(account: ControlAccount | undefined, signal: AbortSignal): Promise<UnauthenticatedResult> {
+    const ch = await OpcuaChannel.connect(this.cfg, this.ctx, { signal });
+    try {
+      return await opcuaUnauthenticated(ch, `${this.cfg.securityPolicy}/${this.cfg.securityMode}`, account, this.readable);
+    } finally {
+      await ch.close();
+    }
   }
 
   private async login(identity: OpcuaIdentity, signal: AbortSignal): Promise<AuthAttempt> {

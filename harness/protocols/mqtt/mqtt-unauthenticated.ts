@@ -1,0 +1,78 @@
+import type { MqttInterface } from '../../profile/target-schema.js';
+import type { ControlAccount, ProbeCheck, UnauthenticatedResult } from '../capabilities/auth-surface.js';
+import { classifyConnack } from './mqtt-connack.js';
+import type { MqttConnectResult, MqttCredentials } from './mqtt-channel.js';
+
+/** How far one MQTT client got: connect, subscribe to telemetry, receive a message. */
+export type MqttSessionProbe =
+  | { stage: 'unreachable'; error: string }
+  | { stage: 'connect'; connect: MqttConnectResult }
+  | { stage: 'subscribe'; connect: MqttConnectResult; rejected: boolean; granted?: number; outcome: string }
+  | { stage: 'telemetry'; connect: MqttConnectResult; received: boolean; stillConnected: boolean };
+
+const connected = (p: MqttSessionProbe): boolean => p.stage === 'subscribe' || p.stage === 'telemetry';
+const received = (p: MqttSessionProbe): boolean => p.stage === 'telemetry' && p.received;
+
+/**
+ * Anonymous MQTT (L2.006): positive control (a valid account connects and gets telemetry), then an
+ * anonymous CONNECT. CONNACK 0 is the finding (unless the profile allows anonymous MQTT); what the
+ * anonymous client could do goes in the reason (subscribe + receive telemetry is the proof that
+ * counts). Refusal codes 4/5 (3.1.1) or 0x86/0x87 (5) refuse.
+ */
+export async function mqttUnauthenticated(
+  cfg: MqttInterface,
+  acct: ControlAccount | undefined,
+  session: (creds: MqttCredentials) => Promise<MqttSessionProbe>,
+): Promise<UnauthenticatedResult> {
+  const controls: ProbeCheck[] = [];
+  const checks: ProbeCheck[] = [];
+  const observations: UnauthenticatedResult['observations'] = [];
+  const result = (outcome: UnauthenticatedResult['outcome'], detail: string): UnauthenticatedResult => ({ outcome, detail, controls, checks, observations });
+  const topic = cfg.topics.telemetry;
+  if (!acct) {
+    controls.push({ name: 'a declared account connects', expected: 'an account', actual: 'no account', passed: false, reason: 'no account declared: the MQTT positive control (a valid login) cannot run' });
+    return result('undecided', controls[0]!.reason);
+  }
+
+  const good = await session({ username: acct.username, password: acct.password });
+  const failure = good.stage === 'unreachable' ? `unreachable: ${good.error}` : good.stage === 'connect' && !good.connect.ok ? `${good.connect.kind}: ${good.connect.error}` : '';
+  controls.push({
+    name: `'${acct.username}' connects to ${cfg.url}`,
+    expected: 'CONNACK 0',
+    passed: connected(good),
+    actual: connected(good) ? 'CONNACK 0' : failure,
+    reason: `MQTT positive control failed: '${acct.username}' could not connect (${failure})`,
+  });
+  if (!connected(good)) return result('undecided', controls[0]!.reason);
+  observations.push({ name: 'telemetryReceivedWithAccount', value: received(good) });
+
+  const anon = await session({ anonymous: true });
+  if (anon.stage === 'unreachable') {
+    observations.push({ name: 'anonymousConnect', value: 'unreachable' });
+    return result('undecided', `anonymous MQTT CONNECT got no decisive answer (unreachable: ${anon.error})`);
+  }
+  const c = anon.connect;
+  observations.push({ name: 'anonymousConnect', value: c.ok ? 'CONNACK 0' : c.connack ? `CONNACK ${c.connack.code}` : c.kind });
+  if (connected(anon)) {
+    observations.push({ name: 'telemetryReceivedAnonymously', value: received(anon) });
+    const what = received(anon)
+      ? 'and received telemetry'
+      : anon.stage === 'telemetry'
+        ? `(CONNACK 0; subscription to ${topic} granted, no telemetry within ${cfg.timeoutMs} ms${received(good) ? '' : ', none for the valid account either'})`
+        : `(CONNACK 0; subscription to ${topic} refused)`;
+    const detail = `anonymous MQTT client accepted ${what}`;
+    checks.push({
+      name: 'anonymous MQTT CONNECT refused',
+      expected: cfg.protocolVersion === 5 ? 'CONNACK 0x86/0x87' : 'CONNACK 4/5',
+      actual: `CONNACK 0, telemetry ${received(anon) ? 'received' : 'not received'}`,
+      passed: false,
+      reason: detail,
+    });
+    return result('accepted', detail);
+  }
+  const cls = classifyConnack(c, cfg.protocolVersion);
+  if (cls === 'auth-refused') return result('refused', `anonymous MQTT CONNECT refused (CONNACK ${c.connack!.code}: ${c.connack!.reason})`);
+  // Closed without CONNACK right after a valid account got in: the anonymous client got nothing.
+  if (cls === 'no-connack' && !c.ok && c.kind === 'closed') return result('refused', 'anonymous MQTT CONNECT refused (connection closed without CONNACK)');
+  return result('undecided', `anonymous MQTT CONNECT got no decisive answer (${c.ok ? '' : `${c.kind}: ${c.error}`})`);
+}
