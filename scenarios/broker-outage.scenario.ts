@@ -1,6 +1,6 @@
 import { FaultSession, faultCycleMs, safeStateNotApplicable } from '../harness/faults/fault-session.js';
 import { faultsConfig } from '../harness/faults/faults-config.js';
-import { describeAction, runLabAction } from '../harness/faults/lab-action.js';
+import { describeAction, labActionBoundMs, runLabAction } from '../harness/faults/lab-action.js';
 import { judgeReconnect, openUpstream, upstreamNotApplicable } from '../harness/faults/upstream-link.js';
 import { scenario } from '../harness/runner/scenario.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
@@ -22,8 +22,9 @@ export default scenario({
   budgetMs: (t) => 20_000 + budget(t),
   async run(ctx) {
     // The local side first: a device that cannot even be mastered ends here, before any upstream wait.
-    const s = await FaultSession.open(ctx, { samplePeriodMs: faultsConfig(ctx.target).monitorPeriodMs });
-    const { proxy, up } = await openUpstream(ctx);
+    const s = ctx.recordFindings(await FaultSession.open(ctx));
+    const link = ctx.recordFindings(await openUpstream(ctx));
+    const up = link.up;
     const control = up.control!;
     const config = { before: await s.master.readConfig() } as { before: Record<string, unknown>; after: Record<string, unknown> };
     const tl = s.timeline('broker-outage');
@@ -38,18 +39,19 @@ export default scenario({
     stopped = false;
     tl.mark('fault-end', { start: describeAction(control.start) });
 
-    await judgeReconnect(ctx, proxy, up, tl, 'outage', { expectReconnect: true });
+    ctx.recordFindings(await judgeReconnect(link, tl, 'outage', { expectReconnect: true, signal: ctx.signal }));
     const sinceEnd = s.sampler.now() - tl.at('fault-end');
     await ctx.sleep(Math.max(0, s.safeState.recoveryMs + 500 - sinceEnd));
     tl.mark('post-end');
     config.after = await s.master.readConfig();
     const stats = await s.sampler.stop();
-    s.evaluate(tl, 'hold-or-safe', { config, samplerStats: stats });
+    ctx.recordFindings(s.evaluate(tl, 'hold-or-safe', { config, samplerStats: stats }));
   },
 });
 
 function budget(t: TargetProfile): number {
   const up = faultsConfig(t).upstream;
   if (!up || !t.policy.safeState) return 0;
-  return up.reconnectMs + faultCycleMs(t.policy.safeState, up.outageMs + up.reconnectMs) + 2 * 30_000;
+  const control = up.control ? labActionBoundMs(up.control.stop) + labActionBoundMs(up.control.start) : 0;
+  return up.reconnectMs + faultCycleMs(t.policy.safeState, up.outageMs + up.reconnectMs) + control;
 }

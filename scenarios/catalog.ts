@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ScenarioDefinition } from '../harness/runner/scenario-definition.js';
+
 /**
  * The standard scenario library, in execution order (file stem without `.scenario.ts`).
  * Credential checks run before lockout, whose probes count as failed logins; state-disturbing
- * faults run last. Files not present yet are skipped by the runner.
+ * faults run last. Files not present yet are skipped.
  */
 export const SCENARIO_ORDER: readonly string[] = [
   'default-credentials',
@@ -18,3 +22,27 @@ export const SCENARIO_ORDER: readonly string[] = [
   'malformed-input',
   'request-storm',
 ];
+
+export interface CatalogEntry {
+  /** File stem, e.g. "lockout". */
+  name: string;
+  /** Absolute path of the scenario module. */
+  file: string;
+}
+
+const scenariosDir = fileURLToPath(new URL('./', import.meta.url));
+
+/** Scenario files of the standard library, in execution order. */
+export function catalogEntries(): CatalogEntry[] {
+  return SCENARIO_ORDER.map((name) => ({ name, file: `${scenariosDir}${name}.scenario.ts` })).filter((e) => existsSync(e.file));
+}
+
+/** Every scenario definition of the library, in execution order (for `hil list`, `hil run` and tests). */
+export async function loadCatalog(): Promise<(CatalogEntry & { def: ScenarioDefinition })[]> {
+  const out: (CatalogEntry & { def: ScenarioDefinition })[] = [];
+  for (const e of catalogEntries()) {
+    const mod = (await import(e.file)) as { default: ScenarioDefinition };
+    out.push({ ...e, def: mod.default });
+  }
+  return out;
+}

@@ -26,18 +26,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isRefusal, type AuthAttempt } from '../harness/protocols/capabilities/auth-surface.js';
-import type { ConsoleAuthSurface } from '../harness/protocols/console/console-auth.js';
 import type { ClosableSurface } from '../harness/protocols/protocol.js';
-import { loginInterfaces } from '../harness/protocols/registry.js';
-import {
-  ConsolePasswordChanger,
-  restorePassword,
-  strongPassword,
-  tooFewClassesPassword,
-  tooShortPassword,
-  type ChangeOutcome,
-} from '../harness/protocols/console/password-change.js';
-import { compilePattern } from '../harness/profile/pattern.js';
+import { loginInterfaces, type LoginInterface } from '../harness/protocols/registry.js';
+import { restorePassword, strongPassword, tooFewClassesPassword, tooShortPassword } from '../harness/oracles/password-change.js';
+import type { ChangeOutcome, PasswordChanger } from '../harness/protocols/capabilities/password-changer.js';
 import type { ResolvedAccount } from '../harness/profile/secrets.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';
@@ -47,7 +39,7 @@ type AuthIface = string;
 
 /** Restoring may take 3 attempts per change, for history + 3 changes. */
 function passwordPartAttempts(t: TargetProfile): number {
-  const h = t.policy.passwordPolicy?.history ?? 0;
+  const h = t.policy.passwordPolicy?.history ?? 0; // no policy: no history to step through
   return 5 * 4 + 3 * (h + 3);
 }
 
@@ -56,12 +48,17 @@ function budgetMs(t: TargetProfile): number {
   let ms = 10_000;
   const logins = loginInterfaces(t);
   for (const { login } of logins) ms += (2 + 2 * defaults) * login.attemptBoundMs(t) + 2 * login.attemptBoundMs(t);
-  const console = logins.find((l) => l.iface === 'console');
-  if (console && t.interfaces.console?.commands.changePassword && t.policy.passwordPolicy) ms += passwordPartAttempts(t) * console.login.attemptBoundMs(t);
+  const changing = t.policy.passwordPolicy && changeInterface(t);
+  if (changing) ms += passwordPartAttempts(t) * changing.login.attemptBoundMs(t);
   // One wait-out of a lock, should the probes trip one anyway.
   const l = t.policy.lockout;
   if (l) ms += l.durationMs + l.toleranceMs;
   return ms;
+}
+
+/** The first login interface on which the profile declares how to change a password. */
+function changeInterface(t: TargetProfile): LoginInterface | undefined {
+  return loginInterfaces(t).find((li) => li.login.passwords?.declared(t));
 }
 
 const fmt = (d: { username: string; password: string }) => `${d.username}/${d.password}`;
@@ -169,31 +166,33 @@ async function defaultsOn(ctx: ScenarioContext, iface: AuthIface, s: ClosableSur
 }
 
 /** Why the password-change part does not run, or undefined when it does. */
-function passwordPartSkip(t: TargetProfile, surfaces: Map<AuthIface, ClosableSurface>): string | undefined {
+function passwordPartSkip(t: TargetProfile): string | undefined {
   if (!t.policy.passwordPolicy) return 'the profile declares no passwordPolicy';
-  if (!surfaces.has('console') || !t.interfaces.console?.commands.changePassword) return 'the profile declares no console changePassword command';
+  if (!changeInterface(t)) return 'the profile declares no console changePassword command';
   if (!t.allowStateChanges) return 'allowStateChanges is false (changing a password is a state change)';
   return undefined;
 }
 
 async function passwordPolicyPart(ctx: ScenarioContext, surfaces: Map<AuthIface, ClosableSurface>): Promise<void> {
   const t = ctx.target;
-  const skip = passwordPartSkip(t, surfaces);
+  const skip = passwordPartSkip(t);
   if (skip) {
     ctx.log(`password policy and change checks not run: ${skip}`);
     ctx.measure('passwordPolicyChecked', false);
     return;
   }
   if (ctx.signal.aborted) return;
-  if (ctx.verdicts.some((v) => v.iface === 'console' && (v.verdict === 'ERROR' || v.verdict === 'INCONCLUSIVE'))) {
-    ctx.log('password policy and change checks not run: the console gave no usable login above');
+  const where = changeInterface(t)!;
+  const on = where.iface;
+  if (ctx.verdicts.some((v) => v.iface === on && (v.verdict === 'ERROR' || v.verdict === 'INCONCLUSIVE'))) {
+    ctx.log(`password policy and change checks not run: the ${on} gave no usable login above`);
     return;
   }
   const policy = t.policy.passwordPolicy!;
   const acct = (ctx.secrets.user ?? ctx.secrets.admin)!;
   const original = acct.password;
-  const con = surfaces.get('console') as ConsoleAuthSurface;
-  const changer = new ConsolePasswordChanger(con, t.interfaces.console!.commands.changePassword!, acct.username);
+  const con = surfaces.get(on)!;
+  const changer = where.login.passwords!.changer(t, con, acct.username);
   const nonce = randomBytes(8).toString('hex');
   const mk = (label: string) => {
     const p = strongPassword(original, nonce, label, policy);
@@ -205,41 +204,47 @@ async function passwordPolicyPart(ctx: ScenarioContext, surfaces: Map<AuthIface,
 
   let current = original;
   let changes = 0;
-  ctx.defer(`restore the original password of ${acct.username}`, async () => {
-    if (current === original) return;
-    // Own deadline: the scenario's signal may already have fired (budget), the restore must still run.
-    const r = await restorePassword(changer, {
-      current,
-      original,
-      history: policy.history,
-      changesSoFar: changes,
-      intermediate: (i) => mk(`restore-${i}`),
-      signal: AbortSignal.timeout(14_000),
-    });
-    ctx.log(`restore ${acct.username}: ${r.ok ? 'ok' : 'FAILED'} (${r.detail})`, { nonce });
-    current = r.current;
-    if (!r.ok) {
-      ctx.record('ERROR', `could not restore the original password of ${acct.username}: ${r.detail}; the current one is derivedPassword(original, nonce ${nonce}, …) as logged`, 'console');
-    }
-  });
+  // Restoring may take 3 attempts per change, for history + 3 changes: bounded by the interface's declared timings.
+  const restoreMs = 3 * (policy.history + 3) * where.login.attemptBoundMs(t);
+  ctx.defer(
+    `restore the original password of ${acct.username}`,
+    async () => {
+      if (current === original) return;
+      // Own deadline: the scenario's signal may already have fired (budget), the restore must still run.
+      const r = await restorePassword(changer, {
+        current,
+        original,
+        history: policy.history,
+        changesSoFar: changes,
+        intermediate: (i) => mk(`restore-${i}`),
+        signal: AbortSignal.timeout(restoreMs),
+      });
+      ctx.log(`restore ${acct.username}: ${r.ok ? 'ok' : 'FAILED'} (${r.detail})`, { nonce });
+      current = r.current;
+      if (!r.ok) {
+        ctx.record('ERROR', `could not restore the original password of ${acct.username}: ${r.detail}; the current one is derivedPassword(original, nonce ${nonce}, …) as logged`, on);
+      }
+    },
+    { timeoutMs: restoreMs + 1000 },
+  );
 
   const control = await con.attempt(acct.username, original, ctx.signal);
-  ctx.control(`${acct.username} logs in on console before the password checks`, {
+  ctx.control(`${acct.username} logs in on ${on} before the password checks`, {
     passed: control.outcome === 'accepted',
     actual: control.detail,
-    iface: 'console',
-    reason: `positive control failed: ${acct.username} did not log in on console before the password checks (${control.detail})`,
+    iface: on,
+    reason: `positive control failed: ${acct.username} did not log in on ${on} before the password checks (${control.detail})`,
   });
 
   const change = async (next: string, what: string): Promise<ChangeOutcome> => {
     ctx.evidence.redactor.add(next);
     const r = await changer.change(current, next, ctx.signal);
-    ctx.log(`[console] change to ${what}: ${r.effect} (${r.detail}); reply: ${r.reply.slice(0, 160)}`);
+    ctx.log(`[${on}] change to ${what}: ${r.effect} (${r.detail}); reply: ${r.reply.slice(0, 160)}`);
     if (r.effect === 'changed') {
       current = next;
       changes++;
     }
-    if (r.effect === 'unknown') throw new VerdictStop('INCONCLUSIVE', `password change to ${what} gave no decision: ${r.detail}`, 'console');
+    if (r.effect === 'unknown') throw new VerdictStop('INCONCLUSIVE', `password change to ${what} gave no decision: ${r.detail}`, on);
     return r;
   };
 
@@ -255,8 +260,8 @@ async function passwordPolicyPart(ctx: ScenarioContext, surfaces: Map<AuthIface,
       expected: `refused (declared minLength ${policy.minLength})`,
       actual: r.effect,
       passed: r.effect === 'unchanged',
-      iface: 'console',
-      reason: `weak password accepted on console: ${short.length} characters (declared minimum ${policy.minLength})`,
+      iface: on,
+      reason: `weak password accepted on ${on}: ${short.length} characters (declared minimum ${policy.minLength})`,
     }));
   }
   const simple = tooFewClassesPassword(original, nonce, policy);
@@ -266,26 +271,24 @@ async function passwordPolicyPart(ctx: ScenarioContext, surfaces: Map<AuthIface,
       expected: `refused (declared minClasses ${policy.minClasses})`,
       actual: r.effect,
       passed: r.effect === 'unchanged',
-      iface: 'console',
-      reason: `weak password accepted on console: one character class (declared minimum ${policy.minClasses})`,
+      iface: on,
+      reason: `weak password accepted on ${on}: one character class (declared minimum ${policy.minClasses})`,
     }));
   }
   if (policy.history > 0) {
     // Re-setting the current password leaves nothing to observe, so this one is judged by the reply.
-    const okPattern = t.interfaces.console!.responses.passwordChanged;
-    if (okPattern) {
-      const cmd = t.interfaces.console!.commands.changePassword!.replaceAll('{old}', current).replaceAll('{new}', current);
-      const r = await con.runCommand(acct.username, current, cmd, ctx.signal);
-      const accepted = r.shell && compilePattern(okPattern).test(r.output);
-      ctx.log(`[console] re-set the current password: ${r.detail}; reply: ${r.output.slice(0, 160)}`);
+    const r = await changer.setSame(current, ctx.signal);
+    if (r.accepted === undefined) ctx.log('reuse of the current password not checked: no responses.passwordChanged pattern to recognise the reply');
+    else {
+      ctx.log(`[${on}] re-set the current password: ${r.detail}; reply: ${r.reply.slice(0, 160)}`);
       noted(ctx.check('reuse of the current password refused', {
         expected: `refused (declared history ${policy.history})`,
-        actual: r.output.slice(0, 200),
-        passed: !accepted,
-        iface: 'console',
-        reason: `password reuse accepted on console: the current password was set again (declared history ${policy.history})`,
+        actual: r.reply.slice(0, 200),
+        passed: !r.accepted,
+        iface: on,
+        reason: `password reuse accepted on ${on}: the current password was set again (declared history ${policy.history})`,
       }));
-    } else ctx.log('reuse of the current password not checked: no responses.passwordChanged pattern to recognise the reply');
+    }
   }
 
   // A strong change must take effect everywhere: the new password works and the old one is refused on every interface.
@@ -295,8 +298,8 @@ async function passwordPolicyPart(ctx: ScenarioContext, surfaces: Map<AuthIface,
   ctx.control('a policy-conforming password change succeeds', {
     passed: r.effect === 'changed',
     actual: r.effect,
-    iface: 'console',
-    reason: `could not change ${acct.username}'s password to a policy-conforming one on console (${r.detail}; reply ${r.reply.slice(0, 120)})`,
+    iface: on,
+    reason: `could not change ${acct.username}'s password to a policy-conforming one on ${on} (${r.detail}; reply ${r.reply.slice(0, 120)})`,
   });
   for (const [iface, s] of surfaces) {
     if (ctx.signal.aborted) break;
@@ -331,9 +334,9 @@ async function passwordPolicyPart(ctx: ScenarioContext, surfaces: Map<AuthIface,
       expected: `refused (declared history ${policy.history})`,
       actual: back.effect,
       passed: back.effect === 'unchanged',
-      iface: 'console',
-      reason: `password reuse accepted on console: the previous password was set again right after a change (declared history ${policy.history})`,
+      iface: on,
+      reason: `password reuse accepted on ${on}: the previous password was set again right after a change (declared history ${policy.history})`,
     }));
   }
-  if (clean) ctx.pass(`password policy holds (length ${policy.minLength}, ${policy.minClasses} classes, history ${policy.history}); after a change the old password is refused on ${[...surfaces.keys()].join(', ')}`, 'console');
+  if (clean) ctx.pass(`password policy holds (length ${policy.minLength}, ${policy.minClasses} classes, history ${policy.history}); after a change the old password is refused on ${[...surfaces.keys()].join(', ')}`, on);
 }

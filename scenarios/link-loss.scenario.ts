@@ -21,8 +21,9 @@ export default scenario({
   budgetMs: (t) => 20_000 + budget(t),
   async run(ctx) {
     // The local side first: a device that cannot even be mastered ends here, before any upstream wait.
-    const s = await FaultSession.open(ctx, { samplePeriodMs: faultsConfig(ctx.target).monitorPeriodMs });
-    const { proxy, up } = await openUpstream(ctx);
+    const s = ctx.recordFindings(await FaultSession.open(ctx));
+    const link = ctx.recordFindings(await openUpstream(ctx));
+    const { proxy, up } = link;
     const config = { before: await s.master.readConfig() } as { before: Record<string, unknown>; after: Record<string, unknown> };
     for (const [i, mode] of up.linkModes.entries()) {
       if (i > 0) await s.baseline();
@@ -33,11 +34,11 @@ export default scenario({
       proxy.setMode('pass');
       tl.mark('fault-end');
       // A delayed link need not drop the session; every other mode must end in a new one.
-      await judgeReconnect(ctx, proxy, up, tl, mode, { expectReconnect: true });
+      ctx.recordFindings(await judgeReconnect(link, tl, mode, { expectReconnect: true, signal: ctx.signal }));
       const sinceEnd = s.sampler.now() - tl.at('fault-end');
       await ctx.sleep(Math.max(0, s.safeState.recoveryMs + 500 - sinceEnd));
       tl.mark('post-end');
-      s.evaluate(tl, 'hold-or-safe', { prefix: mode, ...(i === up.linkModes.length - 1 ? { config: { ...config, after: await s.master.readConfig() } } : {}) });
+      ctx.recordFindings(s.evaluate(tl, 'hold-or-safe', { prefix: mode, ...(i === up.linkModes.length - 1 ? { config: { ...config, after: await s.master.readConfig() } } : {}) }));
     }
     await s.sampler.stop();
   },

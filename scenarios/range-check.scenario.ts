@@ -1,15 +1,16 @@
-import { FieldMonitor } from '../harness/protocols/monitor/monitor-channel.js';
-import { AlertWatch } from '../harness/protocols/mqtt/alert-watch.js';
-import { ACCESS_PATH, openPointAccess, reactionKey, type WritableInterface } from '../harness/protocols/point-access-for.js';
+import { accessUnavailable, concludeRangeInterface } from '../harness/oracles/range-conclusion.js';
+import { openRangeObservers } from '../harness/oracles/range-observers.js';
+import { PointProbe } from '../harness/oracles/range-probe.js';
+import { declaredReaction } from '../harness/oracles/range-reaction.js';
 import type { PointAccess, PointRef } from '../harness/protocols/capabilities/point-access.js';
-import { probePointOnPath, type PointProbeDeps } from '../harness/oracles/range-probe.js';
+import { pointInterfaces, type PointInterface } from '../harness/protocols/registry.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';
 
 /*
  * L2.021 "verify commands are in the allowed range before acting": for every declared point with a
- * range and every interface that maps it (Modbus TCP/RTU FC06 and FC16, MQTT command, OPC UA write,
- * console command), harness/oracles/range-probe.ts runs control → probes → restore.
+ * range and every interface with the points capability (Modbus TCP/RTU FC06 and FC16, MQTT command,
+ * OPC UA write, console command), harness/oracles/range-probe.ts runs control → probes → restore.
  *
  * Decisions:
  * - Judged by effect: read-back and the field monitor decide; the reply only tells rejected from
@@ -25,22 +26,17 @@ import { scenario } from '../harness/runner/scenario.js';
  * - Wrong type: text where a number belongs must be refused whatever the range reaction is; Modbus
  *   has no types (recorded as not applicable).
  */
-const INTERFACES: WritableInterface[] = ['modbus-tcp', 'modbus-rtu', 'mqtt', 'opcua', 'console'];
 
 /** Device operations per point and interface: controls, and per probe re-arm + write + monitor + read-back. */
 const OPS_PER_POINT = 30;
+/** Operations of a teardown restore on a fresh access: connect and log in, write, read back. */
+const RESTORE_OPS = 6;
 
 /** The points this check can probe: writable numbers with at least one declared limit. */
 export function rangePoints(t: TargetProfile): PointRef[] {
   return Object.entries(t.policy.points)
     .filter(([, p]) => p.writable && p.type === 'number' && (p.min !== undefined || p.max !== undefined))
     .map(([name, spec]) => ({ name, spec }));
-}
-
-function opTimeoutMs(t: TargetProfile, iface: WritableInterface): number {
-  const i = t.interfaces;
-  if (iface === 'modbus-tcp' || iface === 'modbus-rtu') return i.modbus?.timeoutMs ?? 1000;
-  return i[iface]?.timeoutMs ?? 3000;
 }
 
 export default scenario({
@@ -54,12 +50,12 @@ export default scenario({
     'IEC62443-4-2:CR3.6',
     'EN303645:5.13-1',
   ],
-  interfaces: INTERFACES,
+  interfaces: { capability: 'points' },
   changesState: true,
   budgetMs: (t) => {
     const n = rangePoints(t).length;
-    const present = INTERFACES.filter((i) => (i === 'modbus-tcp' ? t.interfaces.modbus?.tcp : i === 'modbus-rtu' ? t.interfaces.modbus?.rtu : t.interfaces[i]));
-    const perIface = present.reduce((sum, i) => sum + opTimeoutMs(t, i) * (4 + n * OPS_PER_POINT), 0);
+    const present = pointInterfaces(t);
+    const perIface = present.reduce((sum, pi) => sum + pi.points.timeoutMs(t) * (4 + n * OPS_PER_POINT), 0);
     const monitor = t.monitor ? present.length * n * OPS_PER_POINT * t.monitor.timeoutMs : 0;
     return 30_000 + perIface + monitor;
   },
@@ -67,78 +63,54 @@ export default scenario({
   async run(ctx) {
     const t = ctx.target;
     const points = rangePoints(t);
+    const observers = ctx.recordFindings(await openRangeObservers(t, ctx.secrets, points, ctx.channelCtx))!;
+    for (const c of observers.closeables) ctx.track(c);
+    const byIface = new Map(pointInterfaces(t).map((pi) => [pi.iface, pi]));
+    const open = (pi: PointInterface, signal: AbortSignal) =>
+      pi.points.open(t, pi.iface, pi.points.needsAccount ? ctx.secrets.admin : undefined, { evidence: ctx.evidence, signal });
 
-    // The independent field monitor: the process side of every observation.
-    let monitor: PointProbeDeps['monitor'];
-    if (t.monitor && points.some((p) => p.spec.monitor)) {
-      try {
-        monitor = { fm: ctx.track(await FieldMonitor.open(t.monitor, ctx.channelCtx)), cfg: t.monitor };
-      } catch (e) {
-        ctx.record('ERROR', `the declared field monitor ${t.monitor.modbusTcp} cannot be reached (${(e as Error).message}); judged by read-back alone`);
-      }
-    }
-
-    // Alerts: watched only where the profile says they appear (policy.alerts.mqttTopic).
-    let alerts: AlertWatch | undefined;
-    const topic = t.policy.alerts?.mqttTopic;
-    if (topic) {
-      if (!t.interfaces.mqtt || !ctx.secrets.admin) {
-        ctx.log(`alert topic ${topic} declared, but no MQTT interface/admin account to watch it with: alerts not checked`);
-      } else {
-        try {
-          alerts = ctx.track(await AlertWatch.open(t.interfaces.mqtt, topic, ctx.secrets.admin, ctx.channelCtx));
-        } catch (e) {
-          ctx.inconclusive(`the declared alert topic ${topic} could not be watched (${(e as Error).message}): whether rejected commands raise alerts is undecided`);
-        }
-      }
-    }
-
-    const safe = t.policy.safeState;
-    await ctx.forEachInterface(INTERFACES, async (iface) => {
-      const path = ACCESS_PATH[iface];
+    await ctx.forEachInterface([...byIface.keys()], async (iface) => {
+      const pi = byIface.get(iface)!;
+      const path = pi.points.path(iface);
       let access: PointAccess;
       try {
-        access = ctx.track(await openPointAccess(iface, t, ctx.secrets, ctx.channelCtx));
+        access = ctx.track(await open(pi, ctx.signal));
       } catch (e) {
         if (ctx.signal.aborted) throw e;
-        ctx.record('ERROR', `cannot open ${path} for writing: ${(e as Error).message}`, path);
+        ctx.recordFindings(accessUnavailable(path, e));
         return;
       }
-      let probes = 0;
-      const probed: string[] = [];
+      const tally = { path, probed: [] as string[], probes: 0, alertsWatched: !!observers.alerts };
       for (const point of points) {
         const why = access.unsupported(point);
         if (why) {
           ctx.log(`${point.name} on ${path}: not probed (${why})`);
           continue;
         }
-        const declared = point.spec.reaction[reactionKey(path)] ?? point.spec.reaction.default;
+        const declared = declaredReaction(point.spec, pi.points.reactionKey);
+        const probe = new PointProbe({
+          signal: ctx.signal,
+          access,
+          point,
+          declared,
+          ...(observers.monitor ? { monitor: observers.monitor } : {}),
+          safeOutputs: t.policy.safeState?.outputs ?? [],
+          ...(t.policy.safeState ? { watchdogMs: t.policy.safeState.watchdogMs } : {}),
+          ...(observers.alerts ? { alerts: observers.alerts } : {}),
+          // Teardown runs after the scenario's own channels and budget are gone: a fresh access with its own deadline.
+          reopen: () => open(pi, AbortSignal.timeout(RESTORE_OPS * pi.points.timeoutMs(t))),
+        });
+        ctx.defer(`restore ${point.name} on ${path}`, async () => void ctx.recordFindings(await probe.restoreIfNeeded()));
         try {
-          const s = await probePointOnPath({
-            ctx,
-            access,
-            point,
-            declared,
-            ...(monitor ? { monitor } : {}),
-            safeOutputs: safe?.outputs ?? [],
-            ...(safe ? { watchdogMs: safe.watchdogMs } : {}),
-            ...(alerts ? { alerts } : {}),
-            reopen: () => openPointAccess(iface, t, ctx.secrets, { evidence: ctx.evidence, signal: AbortSignal.timeout(15_000) }),
-          });
-          probes += s.probes;
-          probed.push(`${point.name} (${declared})`);
+          const s = await probe.run().finally(() => ctx.recordFindings(probe.findings));
+          tally.probes += s.probes;
+          tally.probed.push(`${point.name} (${declared})`);
         } catch (e) {
           if (ctx.signal.aborted) throw e;
           ctx.recordException(e, path);
         }
       }
-      if (probed.length === 0 && !ctx.verdicts.some((v) => v.iface === path)) {
-        ctx.notApplicable(`no declared range point is mapped on ${path}`, path);
-        return;
-      }
-      if (probed.length && !ctx.verdicts.some((v) => v.iface === path && v.verdict !== 'PASS')) {
-        ctx.pass(`${probes} out-of-range/wrong-type probes on ${probed.join(', ')}: every one got the declared reaction and never reached the process${alerts ? '; alerts raised' : ''}; original values restored`, path);
-      }
+      ctx.recordFindings(concludeRangeInterface(tally, ctx.verdicts));
     });
   },
 });

@@ -15,7 +15,7 @@ export default scenario({
   notApplicableWhen: safeStateNotApplicable,
   budgetMs: (t) => 20_000 + faultCycleMs(t.policy.safeState!, faultMs(t.policy.safeState!)),
   async run(ctx) {
-    const s = await FaultSession.open(ctx);
+    const s = ctx.recordFindings(await FaultSession.open(ctx));
     const ss = s.safeState;
     const config = { before: await s.master.readConfig() } as { before: Record<string, unknown>; after: Record<string, unknown> };
     const tl = s.timeline('master-loss');
@@ -31,7 +31,7 @@ export default scenario({
     tl.mark('post-end');
     config.after = await s.master.readConfig();
     const stats = await s.sampler.stop();
-    s.evaluate(tl, 'safe-state', { config, samplerStats: stats });
+    ctx.recordFindings(s.evaluate(tl, 'safe-state', { config, samplerStats: stats }));
   },
 });
 

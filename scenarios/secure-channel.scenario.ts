@@ -1,13 +1,22 @@
+import { interfacesOffering } from '../harness/protocols/registry.js';
+import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';
-import { probeMqttPlaintext } from './probes/mqtt-plaintext.js';
-import { probeOpcuaSecurityNone } from './probes/opcua-security-none.js';
 
 /**
  * Secure channel offer (CPSF L3.017/L3.018; plant manual 3-2/3-3): what the device offers without
- * encryption, reported against what its profile declares (`policy.secureChannel`). OPC UA:
- * endpoints with SecurityMode/Policy None, verified by really opening a None session. MQTT: the
- * profile URL must be mqtts:// when TLS is declared, and plaintext CONNECTs must get no CONNACK.
+ * encryption, reported against what its profile declares (`policy.secureChannel`), on every
+ * interface whose protocol has a secure-channel probe. OPC UA: endpoints with SecurityMode/Policy
+ * None, verified by really opening a None session. MQTT: the profile URL must be mqtts:// when TLS
+ * is declared, and plaintext CONNECTs must get no CONNACK.
  */
+
+/** Harness work around the device operations (TLS set-up of the harness's own clients). */
+const HARNESS_SLACK_MS = 10_000;
+
+function budgetMs(t: TargetProfile): number {
+  return interfacesOffering(t, 'secureChannel').reduce((ms, { capability }) => ms + capability.boundMs(t), HARNESS_SLACK_MS);
+}
+
 export default scenario({
   id: 'secure-channel',
   title: 'Only encrypted channels are offered (OPC UA without SecurityPolicy None, MQTT only over TLS)',
@@ -21,16 +30,19 @@ export default scenario({
     'EN303645:5.5-1',
     'NISTIR8259A:DP-1',
   ],
-  interfaces: ['mqtt', 'opcua'],
+  interfaces: { capability: 'secureChannel' },
   changesState: false,
-  budgetMs: (t) => {
-    const i = t.interfaces;
-    return 10_000 + (i.mqtt ? 6 * i.mqtt.timeoutMs : 0) + (i.opcua ? 7 * i.opcua.timeoutMs : 0);
-  },
+  budgetMs,
   async run(ctx) {
-    await ctx.forEachInterface(['mqtt', 'opcua'], async (iface) => {
-      if (iface === 'mqtt') await probeMqttPlaintext(ctx);
-      else await probeOpcuaSecurityNone(ctx);
-    });
+    // The least-privileged declared account runs the positive control over the secured channel.
+    const account = ctx.secrets.user ?? ctx.secrets.admin;
+    const offering = interfacesOffering(ctx.target, 'secureChannel');
+    await ctx.forEachInterface(
+      offering.map((o) => o.iface),
+      async (iface) => {
+        const cap = offering.find((o) => o.iface === iface)!.capability;
+        ctx.recordFindings(await cap.probe(ctx.target, iface, account, ctx));
+      },
+    );
   },
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Report } from '../core/result-schema.js';
-import { runTarget } from '../runner/run-target.js';
+import { runTargetFile } from '../cli/run-and-report.js';
 import type { ProgressEvent } from '../runner/progress-reporter.js';
 import { startSimInBlock, type SimInBlock } from './sim-in-block.js';
 
@@ -42,7 +42,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     }
     const runs = await Promise.all(
       sims.map(({ profile, targetEnv }) =>
-        runTarget({
+        runTargetFile({
           targetFile: join(targetsDir, `sim-${profile}.yaml`),
           runDir: join(opts.out, `sim-${profile}`),
           scenarioIds: opts.scenarioIds,

@@ -85,6 +85,7 @@ export class EvidenceLog {
       runId: this.runId,
       ...(input.scenario ?? this.scenario ? { scenario: input.scenario ?? this.scenario } : {}),
       channel: input.channel,
+      ...(input.protocol ? { protocol: input.protocol } : {}),
       ...(input.conn ? { conn: input.conn } : {}),
       dir: input.dir,
       ...(data !== undefined ? { data } : {}),

@@ -24,6 +24,12 @@ export const EvidenceRecordSchema = z.object({
   scenario: z.string().optional(),
   /** Logical channel: console, modbus-tcp, modbus-rtu, mqtt, opcua, probe, monitor, fault, harness, ... */
   channel: z.string(),
+  /**
+   * Registry name of the protocol whose bytes or messages this record holds (modbus, mqtt, opcua,
+   * console, network, ...), set by the channel that wrote it: the reports pick the decoder and the
+   * Wireshark dissector by it. Evidence written before this field had it as attrs.protocol, if at all.
+   */
+  protocol: z.string().optional(),
   /** Connection id within the channel, so several sockets of one channel stay apart. */
   conn: z.string().optional(),
   dir: EvidenceDirection,

@@ -3,31 +3,42 @@
  * master (device in normal, watched operation), the independent monitor sampling at a fixed
  * rate into the evidence, and the positive control that must hold before any fault means
  * anything: outputs at commanded values that differ from their safe values, the heartbeat
- * running, the monitor answering. finish() evaluates the invariants over the windows and
- * records the monitor's verdict in the scenario. Everything changed is restored in ctx.defer.
+ * running, the monitor answering. evaluate() judges the invariants over the windows and returns
+ * the monitor's findings for the scenario to record. Everything changed is restored at teardown.
  */
 import { ModbusChannel } from '../protocols/modbus/modbus-channel.js';
 import { FieldMonitor } from '../protocols/monitor/monitor-channel.js';
-import type { ScenarioContext } from '../runner/scenario-context.js';
+import { Findings, type Judgement } from '../core/finding.js';
 import type { TargetProfile } from '../profile/target-schema.js';
 import { analyseHeartbeat, type HeartbeatSpec } from '../monitor/invariants/heartbeat-alive.js';
 import { near, type OutputExpectation } from '../monitor/invariants/invariant.js';
-import { recordSummary } from '../monitor/record-summary.js';
+import { summaryFindings } from '../monitor/summary-findings.js';
 import { valueOf, type MonitorSample } from '../monitor/sample.js';
 import { startSampler, type Sampler, type SamplerStats } from '../monitor/sampler.js';
 import { evaluateFaultRun, type FaultExpectation, type MonitorSummary } from '../monitor/summary.js';
+import type { FaultScene } from './fault-scene.js';
 import { FaultTimeline } from './fault-timeline.js';
+import { faultsConfig } from './faults-config.js';
 import { masterPoints, ModbusMaster, type MasterPoint } from './modbus-master.js';
 
 export type SafeStatePolicy = NonNullable<TargetProfile['policy']['safeState']>;
 
 export interface FaultSessionOptions {
-  /** Monitor sampling period (ms); default 10. */
-  samplePeriodMs?: number;
   /** Master cycle (ms); default min(200, watchdog/4). */
   masterPeriodMs?: number;
-  /** Length of the pre-window baseline (ms); default max(1000, 10 heartbeat periods). */
+  /** Length of the pre-window baseline (ms); default preWindowMs(safeState). */
   preMs?: number;
+}
+
+/** Heartbeat-less devices: the baseline spans as many of these as it would heartbeat periods. */
+const NO_HEARTBEAT_PERIOD_MS = 100;
+/** Shortest baseline worth judging, and shortest wait for commanded values to show. */
+const MIN_WINDOW_MS = 1000;
+const MIN_SETTLE_MS = 2000;
+
+/** The pre-fault baseline: ten heartbeat periods, at least MIN_WINDOW_MS. */
+export function preWindowMs(ss: SafeStatePolicy): number {
+  return Math.max(MIN_WINDOW_MS, 10 * (ss.heartbeat?.periodMs ?? NO_HEARTBEAT_PERIOD_MS));
 }
 
 /** Why a target cannot run a safe-state fault scenario (for notApplicableWhen). */
@@ -42,12 +53,12 @@ export function safeStateNotApplicable(t: TargetProfile): string | undefined {
 
 /** Budget for one fault cycle from the declared timings (pre + fault + post + slack). */
 export function faultCycleMs(ss: SafeStatePolicy, faultMs: number): number {
-  return 1000 + Math.max(1000, 10 * (ss.heartbeat?.periodMs ?? 100)) + faultMs + ss.recoveryMs + 2000;
+  return 1000 + preWindowMs(ss) + faultMs + ss.recoveryMs + 2000;
 }
 
 export class FaultSession {
   private constructor(
-    readonly ctx: ScenarioContext,
+    readonly scene: FaultScene,
     readonly safeState: SafeStatePolicy,
     readonly master: ModbusMaster,
     readonly monitor: FieldMonitor,
@@ -59,25 +70,28 @@ export class FaultSession {
   ) {}
 
   /**
-   * Open the master and the monitor, command non-safe values, start sampling and wait for the
-   * positive control. Throws VerdictStop (INCONCLUSIVE/ERROR) when the control fails.
+   * Open the master and the monitor, command non-safe values, start sampling and take the
+   * positive controls. The session is the judgement's value only when every control held; the
+   * scenario records the controls (`ctx.recordFindings`), which stops it when one failed.
    */
-  static async open(ctx: ScenarioContext, opts: FaultSessionOptions = {}): Promise<FaultSession> {
+  static async open(ctx: FaultScene, opts: FaultSessionOptions = {}): Promise<Judgement<FaultSession>> {
     const t = ctx.target;
     const ss = t.policy.safeState!;
     const hb = ss.heartbeat ? { point: ss.heartbeat.point, periodMs: ss.heartbeat.periodMs, jitterToleranceMs: ss.heartbeat.jitterToleranceMs } : undefined;
-    const preMs = opts.preMs ?? Math.max(1000, 10 * (hb?.periodMs ?? 100));
+    const preMs = opts.preMs ?? preWindowMs(ss);
+    const f = new Findings();
 
     const channel = ctx.track(await ModbusChannel.open(t.interfaces.modbus!, 'tcp', ctx.channelCtx));
     const master = new ModbusMaster(channel, masterPoints(t), { periodMs: opts.masterPeriodMs ?? Math.min(200, Math.floor(ss.watchdogMs / 4)), signal: ctx.signal });
     const original = await master.readConfig();
     const unreadable = Object.entries(original).filter(([, v]) => v === null).map(([k]) => k);
-    ctx.control('master reads the declared points', {
+    const readable = f.control('master reads the declared points', {
       passed: unreadable.length === 0,
       actual: original,
       reason: `the main Modbus interface does not answer reads of ${unreadable.join(', ')} (${master.stats.lastError ?? 'no detail'})`,
       onFail: 'ERROR',
     });
+    if (!readable) return f.halted();
 
     // Command, for every safe-state output driven by a declared point, a value away from its safe value.
     for (const rule of ss.outputs) {
@@ -95,57 +109,60 @@ export class FaultSession {
     });
 
     const monitor = ctx.track(await FieldMonitor.open(t.monitor!, ctx.channelCtx, { log: 'none' }));
-    const sampler = startSampler({ source: monitor, periodMs: opts.samplePeriodMs ?? 10, evidence: ctx.evidence, signal: ctx.signal, conn: 'monitor-sampler' });
+    const sampler = startSampler({ source: monitor, periodMs: faultsConfig(t).monitorPeriodMs, evidence: ctx.evidence, signal: ctx.signal, conn: 'monitor-sampler' });
     ctx.defer('stop monitor sampler', async () => { await sampler.stop(); });
     master.start();
 
     // Positive control: the commanded values show in the field and the device is not in its safe state.
     const cmdOutputs = ss.outputs.map((r) => ({ rule: r, point: master.points.find((x) => x.monitor === r.point) }));
+    const settleMs = Math.max(MIN_SETTLE_MS, ss.reactionMs + ss.watchdogMs);
     const settled = await sampler.waitFor(
       (s) => s.ok && cmdOutputs.every(({ rule, point }) => !point || !master.commanded.has(point.name) || near(valueOf(s, rule.point) ?? NaN, master.commanded.get(point.name)!, rule.tolerance)),
-      Math.max(2000, ss.reactionMs + ss.watchdogMs),
+      settleMs,
       ctx.signal,
     );
     const lastRead = sampler.samples.at(-1);
-    ctx.control('commanded values visible on the monitor', {
+    const visible = f.control('commanded values visible on the monitor', {
       passed: settled !== undefined,
       actual: lastRead?.ok ? lastRead.values : (lastRead?.error ?? 'no monitor sample'),
       reason: lastRead?.ok
-        ? `the monitor does not show the commanded values (${[...master.commanded].map(([k, v]) => `${k}=${v}`).join(', ')}) within ${Math.max(2000, ss.reactionMs + ss.watchdogMs)} ms`
+        ? `the monitor does not show the commanded values (${[...master.commanded].map(([k, v]) => `${k}=${v}`).join(', ')}) within ${settleMs} ms`
         : `the independent monitor does not answer (${lastRead?.error ?? 'no sample'})`,
     });
+    if (!visible) return f.halted();
     const preStart = sampler.now();
     await ctx.sleep(preMs);
     const pre = sampler.samples.filter((s) => s.t >= preStart && s.ok);
     const baseline = pre.at(-1);
-    ctx.control('monitor samples the baseline', { passed: baseline !== undefined && pre.length >= Math.min(10, preMs / 100), actual: `${pre.length} samples`, reason: 'the monitor gave too few samples in the pre-fault window' });
+    if (!f.control('monitor samples the baseline', { passed: baseline !== undefined && pre.length >= Math.min(10, preMs / 100), actual: `${pre.length} samples`, reason: 'the monitor gave too few samples in the pre-fault window' })) return f.halted();
     const outputs: OutputExpectation[] = ss.outputs.map((r) => ({ point: r.point, normal: valueOf(baseline!, r.point)!, safe: r.safeValue, tolerance: r.tolerance }));
-    ctx.control('outputs differ from their safe values in normal operation', {
+    const distinct = f.control('outputs differ from their safe values in normal operation', {
       passed: outputs.some((o) => !near(o.normal, o.safe, o.tolerance)),
       actual: Object.fromEntries(outputs.map((o) => [o.point, o.normal])),
       reason: 'every safe-state output already shows its safe value in normal operation (and none can be commanded away from it): a safe-state transition would be invisible',
     });
+    if (!distinct) return f.halted();
     if (hb) {
       const a = analyseHeartbeat(sampler.samples, preStart, sampler.now(), hb);
-      ctx.control('heartbeat runs before the fault', { passed: a.increments > 0, actual: `${a.increments} increments in ${preMs} ms`, reason: `the heartbeat ${hb.point} does not increment in normal operation` });
+      if (!f.control('heartbeat runs before the fault', { passed: a.increments > 0, actual: `${a.increments} increments in ${preMs} ms`, reason: `the heartbeat ${hb.point} does not increment in normal operation` })) return f.halted();
     }
-    return new FaultSession(ctx, ss, master, monitor, sampler, outputs, hb, preMs);
+    return f.with(new FaultSession(ctx, ss, master, monitor, sampler, outputs, hb, preMs));
   }
 
   /** A timeline whose pre-window starts `preMs` before now (the baseline just taken). */
   timeline(fault: string): FaultTimeline {
-    const tl = new FaultTimeline(fault, this.ctx.evidence, this.sampler.now);
+    const tl = new FaultTimeline(fault, this.scene.evidence, this.sampler.now);
     tl.mark('pre-start', {}, this.sampler.now() - this.preMs);
     return tl;
   }
 
   /** Sleep for the pre-window again (between consecutive faults). */
   async baseline(): Promise<void> {
-    await this.ctx.sleep(this.preMs);
+    await this.scene.sleep(this.preMs);
   }
 
-  /** Evaluate one fault's windows; records measurements, assertions and the verdict (prefix for several faults). */
-  evaluate(tl: FaultTimeline, expectation: FaultExpectation, opts: { config?: { before: Record<string, unknown>; after: Record<string, unknown> }; prefix?: string; samplerStats?: SamplerStats } = {}): MonitorSummary {
+  /** Judge one fault's windows: the monitor's measurements, invariant checks and verdict (prefix for several faults). */
+  evaluate(tl: FaultTimeline, expectation: FaultExpectation, opts: { config?: { before: Record<string, unknown>; after: Record<string, unknown> }; prefix?: string; samplerStats?: SamplerStats } = {}): Judgement<MonitorSummary> {
     const summary = evaluateFaultRun({
       samples: this.sampler.samples,
       windows: tl.windows(),
@@ -157,8 +174,7 @@ export class FaultSession {
       config: opts.config,
       sampler: opts.samplerStats ?? this.sampler.stats(),
     });
-    recordSummary(this.ctx, summary, { prefix: opts.prefix });
-    return summary;
+    return { findings: summaryFindings(summary, { prefix: opts.prefix }).findings, value: summary };
   }
 
   /** Samples taken so far (for scenario-specific checks). */

@@ -39,3 +39,11 @@ export async function runLabAction(a: LabAction, signal?: AbortSignal): Promise<
     signal?.removeEventListener('abort', onAbort);
   }
 }
+
+/** An in-process hook declares no timeout; the bench code that registers it keeps it short. */
+const HOOK_BOUND_MS = 30_000;
+
+/** Worst-case time of the action: the command's declared timeout (a hook: HOOK_BOUND_MS), for scenario budgets. */
+export function labActionBoundMs(a: LabAction): number {
+  return 'command' in a ? a.timeoutMs : HOOK_BOUND_MS;
+}

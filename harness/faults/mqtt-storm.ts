@@ -12,7 +12,7 @@ export interface MqttStormOptions {
   url: string;
   username?: string;
   password?: string;
-  protocolVersion?: 3 | 4 | 5;
+  protocolVersion: 3 | 4 | 5;
   tls?: { rejectUnauthorized?: boolean; caFile?: string };
   topic: string;
   /** Payload of the i-th message. */
@@ -21,7 +21,8 @@ export interface MqttStormOptions {
   durationMs: number;
   maxInFlight?: number;
   drainMs?: number;
-  connectTimeoutMs?: number;
+  /** The interface's declared timeout. */
+  connectTimeoutMs: number;
   signal?: AbortSignal;
 }
 
@@ -48,8 +49,8 @@ export async function runMqttStorm(opts: MqttStormOptions): Promise<MqttStormRes
   const maxInFlight = opts.maxInFlight ?? 200;
   const options: IClientOptions = {
     reconnectPeriod: 0,
-    connectTimeout: opts.connectTimeoutMs ?? 3000,
-    protocolVersion: opts.protocolVersion ?? 4,
+    connectTimeout: opts.connectTimeoutMs,
+    protocolVersion: opts.protocolVersion,
     clientId: `hil-storm-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
     ...(opts.username ? { username: opts.username, password: opts.password } : {}),
     ...(opts.tls ? { rejectUnauthorized: opts.tls.rejectUnauthorized ?? true, ...(opts.tls.caFile ? { ca: readFileSync(opts.tls.caFile) } : {}) } : {}),

@@ -17,6 +17,8 @@ export interface RawExchangeOptions {
   waitMs: number;
   evidence: EvidenceLog;
   channel: string;
+  /** Registry name of the protocol the bytes are meant as (the reports decode by it). */
+  protocol?: string;
   text: string;
   signal?: AbortSignal;
 }
@@ -33,6 +35,9 @@ export async function rawExchange(o: RawExchangeOptions): Promise<RawExchangeRes
   const { host, port } = parseTcpUrl(m ? m[2]! : o.url);
   const secure = m?.[1] === 'mqtts' || !!(o.tls && m?.[1] !== 'tcp' && m?.[1] !== 'mqtt');
   const conn = nextConnId(o.channel);
+  const tag = o.protocol ? { protocol: o.protocol } : {};
+  // Bytes inside TLS are ciphertext: marked so no decoder reads them as the protocol.
+  const wire = secure ? { attrs: { tls: true } } : {};
   const chunks: Buffer[] = [];
   let closedByPeer = false;
   let error: string | undefined;
@@ -46,14 +51,14 @@ export async function rawExchange(o: RawExchangeOptions): Promise<RawExchangeRes
   });
   if (!connected) {
     sock.destroy();
-    o.evidence.append({ channel: o.channel, conn, dir: 'error', text: `${o.text}: could not connect to ${o.url}: ${error}` });
+    o.evidence.append({ channel: o.channel, ...tag, conn, dir: 'error', text: `${o.text}: could not connect to ${o.url}: ${error}` });
     return { connected: false, rx: Buffer.alloc(0), closedByPeer: false, error };
   }
-  o.evidence.append({ channel: o.channel, conn, dir: 'open', text: `${secure ? 'tls' : 'tcp'} open ${o.url} (${o.text})`, endpoints: { proto: 'tcp', local: `${sock.localAddress}:${sock.localPort}`, remote: `${host}:${port}` } });
+  o.evidence.append({ channel: o.channel, ...tag, conn, dir: 'open', text: `${secure ? 'tls' : 'tcp'} open ${o.url} (${o.text})`, endpoints: { proto: 'tcp', local: `${sock.localAddress}:${sock.localPort}`, remote: `${host}:${port}` } });
   sock.on('data', (b: Buffer) => chunks.push(b));
   sock.on('error', (e) => { error ??= e.message; });
   const closed = new Promise<void>((r) => sock.once('close', () => { closedByPeer = true; r(); }));
-  o.evidence.append({ channel: o.channel, conn, dir: 'tx', data: o.bytes, text: `${o.text}: ${o.bytes.length} bytes` });
+  o.evidence.append({ channel: o.channel, ...tag, conn, dir: 'tx', data: o.bytes, text: `${o.text}: ${o.bytes.length} bytes`, ...wire });
   sock.write(o.bytes, () => undefined);
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([closed, new Promise<void>((r) => (timer = setTimeout(r, o.waitMs))), ...(o.signal ? [new Promise<void>((r) => o.signal!.addEventListener('abort', () => r(), { once: true }))] : [])]);
@@ -61,7 +66,7 @@ export async function rawExchange(o: RawExchangeOptions): Promise<RawExchangeRes
   const peer = closedByPeer;
   sock.destroy();
   const rx = Buffer.concat(chunks);
-  if (rx.length) o.evidence.append({ channel: o.channel, conn, dir: 'rx', data: rx, text: `reply ${rx.length} bytes: ${printable(rx, 120)}` });
-  o.evidence.append({ channel: o.channel, conn, dir: 'close', text: peer ? `closed by the device${error ? ` (${error})` : ''}` : 'closed by the harness' });
+  if (rx.length) o.evidence.append({ channel: o.channel, ...tag, conn, dir: 'rx', data: rx, text: `reply ${rx.length} bytes: ${printable(rx, 120)}`, ...wire });
+  o.evidence.append({ channel: o.channel, ...tag, conn, dir: 'close', text: peer ? `closed by the device${error ? ` (${error})` : ''}` : 'closed by the harness' });
   return { connected: true, rx, closedByPeer: peer, ...(error ? { error } : {}) };
 }

@@ -36,6 +36,8 @@ export interface TcpFaultProxyOptions {
   listen: string;
   target: string;
   evidence?: EvidenceLog;
+  /** Registry name of the protocol the proxied connections carry, set on the proxy's records. */
+  protocol?: string;
   latencyMs?: number;
   now?: () => number;
 }
@@ -172,6 +174,7 @@ export class TcpFaultProxy {
   private log(dir: 'event' | 'fault' | 'open' | 'close', text: string, attrs?: Record<string, unknown>, sock?: Socket): void {
     this.opts.evidence?.append({
       channel: 'fault-proxy',
+      ...(this.opts.protocol ? { protocol: this.opts.protocol } : {}),
       dir,
       text,
       ...(attrs ? { attrs } : {}),

@@ -11,4 +11,4 @@ export * from './invariants/safe-value-reached.js';
 export * from './invariants/no-uncommanded-change.js';
 export * from './invariants/recovery-within.js';
 export * from './summary.js';
-export * from './record-summary.js';
+export * from './summary-findings.js';

@@ -1,4 +1,4 @@
-import type { Reaction } from '../profile/target-schema.js';
+import type { Point, Reaction } from '../profile/target-schema.js';
 
 /** What actually happened to an out-of-range write, judged by its effect and not only its reply. */
 export type ObservedReaction = 'rejected' | 'clamped' | 'accepted' | 'silently-ignored' | 'undecided';
@@ -71,4 +71,9 @@ export function judgeReaction(declared: Reaction, observed: ObservedReaction): {
   if (declared === 'clamp') return { ok: observed === 'clamped', safe };
   // A device that declares it accepts out-of-range values is still unsafe when it does so.
   return { ok: false, safe };
+}
+
+/** The reaction a point declares for writes governed by `key` (a protocol's reactionKey), else its default. */
+export function declaredReaction(spec: Point, key: string): Reaction {
+  return (spec.reaction as Partial<Record<string, Reaction>>)[key] ?? spec.reaction.default;
 }

@@ -7,9 +7,16 @@
 import type { z } from 'zod';
 import type { ResolvedAccount, ResolvedSecrets } from '../profile/secrets.js';
 import type { InterfaceName, TargetProfile } from '../profile/target-schema.js';
+import type { AlertsCapability } from './capabilities/alerts.js';
 import type { AuthSurface } from './capabilities/auth-surface.js';
+import type { PasswordChanger } from './capabilities/password-changer.js';
 import type { EvidenceDecoder } from './capabilities/evidence-decoder.js';
+import type { IdleSessionCapability } from './capabilities/idle-session.js';
+import type { MalformedInputCapability } from './capabilities/malformed-input.js';
+import type { ServiceIdentityCapability } from './capabilities/service-identity.js';
 import type { AccessPath, PointAccess } from './capabilities/point-access.js';
+import type { PrivilegeCapability } from './capabilities/privilege.js';
+import type { SecureChannelCapability } from './capabilities/secure-channel.js';
 import type { ChannelContext } from './transport/channel.js';
 
 /** A login surface plus whatever it holds open (the console keeps its serial line across attempts). */
@@ -25,6 +32,11 @@ export interface LoginCapability {
   anonymousBoundMs(target: TargetProfile): number;
   /** Which declared account a positive control prefers (the other one when it is not declared). */
   readonly controlRole: 'admin' | 'user';
+  /** Changing a password over this protocol, where the profile declares how. */
+  readonly passwords?: {
+    declared(target: TargetProfile): boolean;
+    changer(target: TargetProfile, surface: ClosableSurface, username: string): PasswordChanger;
+  };
 }
 
 /** Writing and reading back declared process points (range checks). */
@@ -50,6 +62,18 @@ export interface ProtocolModule {
   interfaces(target: TargetProfile): InterfaceName[];
   readonly login?: LoginCapability;
   readonly points?: PointsCapability;
+  /** Where the device raises security alerts on this protocol. */
+  readonly alerts?: AlertsCapability;
+  /** Admin/user separation of point writes (or why there is none: no accounts). */
+  readonly privilege?: PrivilegeCapability;
+  /** What the protocol offers without encryption, against the declared secure-channel policy. */
+  readonly secureChannel?: SecureChannelCapability;
+  /** Whether an idle login session ends. */
+  readonly idleSession?: IdleSessionCapability;
+  /** Malformed frames/packets/bytes and the valid request that must still be answered (robustness). */
+  readonly malformed?: MalformedInputCapability;
+  /** Whether an open TCP port speaks this protocol (service identification after a port scan). */
+  readonly identify?: ServiceIdentityCapability;
   /** Decodes this protocol's evidence bytes for the reports and the pcapng writer. */
   readonly decoder?: EvidenceDecoder;
 }

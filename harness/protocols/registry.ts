@@ -70,9 +70,33 @@ export function pointInterfaces(target: TargetProfile): PointInterface[] {
   return targetInterfaces(target).flatMap((i) => (i.protocol.points ? [{ ...i, points: i.protocol.points }] : []));
 }
 
+/** The protocol on which the target declares its security alerts, if any. */
+export function alertSource(target: TargetProfile): { protocol: ProtocolModule; destination: string } | undefined {
+  for (const { protocol } of targetInterfaces(target)) {
+    const destination = protocol.alerts?.declared(target);
+    if (destination) return { protocol, destination };
+  }
+  return undefined;
+}
+
 /** Capabilities a scenario can ask for; a scenario that needs one applies to every interface offering it. */
-export type Capability = 'login' | 'points';
+export type Capability = 'login' | 'points' | ProbeCapability;
 
 export function interfacesWith(target: TargetProfile, capability: Capability): InterfaceName[] {
+  if (capability !== 'login' && capability !== 'points') return interfacesOffering(target, capability).map((i) => i.iface);
   return (capability === 'login' ? loginInterfaces(target) : pointInterfaces(target)).map((i) => i.iface);
+}
+
+/** Capabilities a protocol may declare for one scenario family (privilege separation, secure channel, idle sessions). */
+export type ProbeCapability = 'privilege' | 'secureChannel' | 'idleSession';
+
+/** One interface of the target whose protocol declares capability K, with that capability. */
+export type CapabilityInterface<K extends ProbeCapability> = TargetInterface & { capability: NonNullable<ProtocolModule[K]> };
+
+/** The interfaces whose protocol declares `key`, in registry order. */
+export function interfacesOffering<K extends ProbeCapability>(target: TargetProfile, key: K): CapabilityInterface<K>[] {
+  return targetInterfaces(target).flatMap((i) => {
+    const capability = i.protocol[key];
+    return capability ? [{ ...i, capability: capability as NonNullable<ProtocolModule[K]> }] : [];
+  });
 }

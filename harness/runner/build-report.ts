@@ -1,10 +1,9 @@
 import { hostname } from 'node:os';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ReportSchema, type Report, type ScenarioResult } from '../core/result-schema.js';
 import { countVerdicts, worstVerdict } from '../core/verdict.js';
 import { harnessVersion, libraryVersions } from '../core/versions.js';
 import { sha256Hex } from '../evidence/evidence-log.js';
+import type { EvidenceRecord } from '../evidence/evidence-record.js';
 import type { LoadedTarget } from '../profile/load-target.js';
 
 export interface ReportInput {
@@ -13,24 +12,22 @@ export interface ReportInput {
   finishedAt?: string;
   target: LoadedTarget;
   results: ScenarioResult[];
-  runDir: string;
+  /** The run's last evidence record: report.json pins the exact log it summarises. */
+  lastEvidence: EvidenceRecord;
   command?: string[];
   shard?: string;
   partial?: boolean;
 }
 
-/** Count and last hash of evidence.jsonl, so report.json pins the exact log it summarises. */
-export function evidenceSummary(runDir: string): Report['evidence'] {
-  let lines: string[] = [];
-  try {
-    lines = readFileSync(join(runDir, 'evidence.jsonl'), 'utf8').split('\n').filter(Boolean);
-  } catch {
-    // no evidence yet: an empty log
-  }
-  const last = lines.at(-1);
-  return { file: 'evidence.jsonl', records: lines.length, lastHash: last ? sha256Hex(last) : '0'.repeat(64) };
+/**
+ * Count and last hash of evidence.jsonl, from the last record the parent appended (the log is
+ * chained from seq 0, and a record's line is its JSON text), so the file is not read back.
+ */
+export function evidencePointerAfter(last: EvidenceRecord): Report['evidence'] {
+  return { file: 'evidence.jsonl', records: last.seq + 1, lastHash: sha256Hex(JSON.stringify(last)) };
 }
 
+/** The run record's report: run meta, target, results in order, verdict counts. */
 export function buildReport(input: ReportInput): Report {
   const verdicts = input.results.map((r) => r.verdict);
   const report: Report = {
@@ -54,7 +51,7 @@ export function buildReport(input: ReportInput): Report {
     },
     results: input.results,
     summary: { ...countVerdicts(verdicts), total: verdicts.length, overall: worstVerdict(verdicts) },
-    evidence: evidenceSummary(input.runDir),
+    evidence: evidencePointerAfter(input.lastEvidence),
   };
   return ReportSchema.parse(report);
 }

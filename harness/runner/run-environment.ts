@@ -1,16 +1,22 @@
+import { join } from 'node:path';
 import { EvidenceLog } from '../evidence/evidence-log.js';
 import { loadTargetFile, type LoadedTarget } from '../profile/load-target.js';
 import { resolveSecrets, type ResolvedSecrets } from '../profile/secrets.js';
 
 /**
- * The scenario worker's view of the run, handed over by `hil run` through environment
- * variables (the worker is a vitest child process).
+ * The scenario worker's view of the run, handed over by the parent through environment
+ * variables (the worker is a vitest child process). Secrets travel only in the environment,
+ * never through a file.
  */
 export const RUN_ENV = {
   runDir: 'HIL_RUN_DIR',
   runId: 'HIL_RUN_ID',
-  targetFile: 'HIL_TARGET_FILE',
+  /** JSON array of the scenario files to run, in execution order. */
+  scenarioFiles: 'HIL_SCENARIO_FILES',
 } as const;
+
+/** The copy of the target profile kept in the run directory; the worker loads this, not the original. */
+export const PROFILE_SNAPSHOT = 'target.yaml';
 
 export interface RunEnvironment {
   runDir: string;
@@ -24,14 +30,21 @@ let cached: RunEnvironment | undefined;
 
 /** True when this process is a scenario worker started by `hil run`. */
 export function inScenarioWorker(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.VITEST && env[RUN_ENV.runDir] && env[RUN_ENV.targetFile]);
+  return Boolean(env.VITEST && env[RUN_ENV.runDir]);
+}
+
+/** The scenario files of this run, in order (empty outside a run). */
+export function scenarioFiles(env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env[RUN_ENV.scenarioFiles];
+  return raw ? (JSON.parse(raw) as string[]) : [];
 }
 
 export function runEnvironment(env: NodeJS.ProcessEnv = process.env): RunEnvironment {
   if (cached) return cached;
   const runDir = env[RUN_ENV.runDir]!;
   const runId = env[RUN_ENV.runId] ?? 'unknown-run';
-  const target = loadTargetFile(env[RUN_ENV.targetFile]!, env);
+  // The parent validated this exact text before anything was sent; same text, same environment.
+  const target = loadTargetFile(join(runDir, PROFILE_SNAPSHOT), env);
   const secrets = resolveSecrets(target.profile, env);
   cached = { runDir, runId, target, secrets, evidence: new EvidenceLog(runDir, runId, secrets.redactor) };
   return cached;

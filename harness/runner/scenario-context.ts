@@ -1,5 +1,6 @@
 import { DeadlineError, deadline, sleep } from '../core/deadline.js';
 import { measurement, type Measurement, type MeasurementLimits } from '../core/measurement.js';
+import type { Judgement } from '../core/finding.js';
 import type { Assertion } from '../core/result-schema.js';
 import type { Verdict } from '../core/verdict.js';
 import type { EvidenceLog } from '../evidence/evidence-log.js';
@@ -7,8 +8,8 @@ import type { ResolvedSecrets } from '../profile/secrets.js';
 import type { InterfaceName, TargetProfile } from '../profile/target-schema.js';
 import { loginInterfaces } from '../protocols/registry.js';
 import type { ClosableSurface } from '../protocols/protocol.js';
-import type { ScenarioDefinition } from './scenario-definition.js';
-import { scenarioInterfaces, targetInterfaces } from './scenario-definition.js';
+import type { ScenarioDeclaration } from './scenario-declaration.js';
+import { scenarioInterfaces, targetInterfaces } from './scenario-applicability.js';
 
 /**
  * A measurement declared with its limits where it is made (OpenHTF's `Measurement('x').in_range()`):
@@ -57,11 +58,11 @@ export class ScenarioContext {
   readonly measurements: Measurement[] = [];
   readonly assertions: Assertion[] = [];
   readonly verdicts: VerdictEntry[] = [];
-  private readonly deferred: { name: string; fn: () => Promise<void> | void }[] = [];
+  private readonly deferred: { name: string; fn: () => Promise<void> | void; timeoutMs?: number }[] = [];
   private readonly tracked: Closeable[] = [];
 
   constructor(
-    readonly def: ScenarioDefinition,
+    readonly def: ScenarioDeclaration,
     readonly target: TargetProfile,
     readonly secrets: ResolvedSecrets,
     readonly evidence: EvidenceLog,
@@ -94,7 +95,10 @@ export class ScenarioContext {
   /** Record a declared measurement; outside its limits it records the spec's verdict and reason. Returns whether it passed. */
   assess<V extends Measurement['value']>(spec: MeasurementSpec<V>, value: V): boolean {
     const m = this.measure(spec.name, value, { unit: spec.unit, limits: spec.limits, iface: spec.iface });
-    if (m.passed === false) this.record(spec.onFail ?? 'FAIL', spec.failReason(value), spec.iface);
+    // Outside its limits the measurement is also a failed check, so reports list it with its reason.
+    if (m.passed === false) {
+      this.check(spec.name, { expected: { limits: spec.limits, ...(spec.unit ? { unit: spec.unit } : {}) }, actual: value, passed: false, iface: spec.iface, reason: spec.failReason(value), onFail: spec.onFail });
+    }
     return m.passed !== false;
   }
 
@@ -116,6 +120,28 @@ export class ScenarioContext {
       out.set(li.iface, s);
     }
     return out;
+  }
+
+  /**
+   * Record what an oracle, fault or the monitor found, in order (measurements, checks, controls,
+   * verdicts, notes). A failed positive control among them stops the scenario (or the interface)
+   * like `control()`; otherwise the judgement's value, if it has one, is handed back.
+   */
+  recordFindings<T = void>(j: Judgement<T>): T {
+    let stop: VerdictStop | undefined;
+    for (const f of j.findings) {
+      if (f.kind === 'measurement') {
+        const m = this.measure(f.name, f.value, { unit: f.unit, limits: f.limits, iface: f.iface });
+        if (m.passed === false && f.failReason) this.record(f.onFail ?? 'FAIL', f.failReason, f.iface);
+      } else if (f.kind === 'check') this.check(f.name, f);
+      else if (f.kind === 'control') {
+        this.check(`control: ${f.name}`, { expected: 'positive control succeeds', actual: f.actual, passed: f.passed, iface: f.iface, reason: f.reason, onFail: f.onFail ?? 'INCONCLUSIVE' });
+        if (!f.passed) stop ??= new VerdictStop(f.onFail ?? 'INCONCLUSIVE', f.reason, f.iface);
+      } else if (f.kind === 'verdict') this.record(f.verdict, f.reason, f.iface);
+      else this.log(f.text);
+    }
+    if (stop) throw stop;
+    return j.value as T;
   }
 
   measure(name: string, value: Measurement['value'], opts: { unit?: string; limits?: MeasurementLimits; iface?: string } = {}): Measurement {
@@ -174,9 +200,12 @@ export class ScenarioContext {
     this.record('NOT_APPLICABLE', reason, iface);
   }
 
-  /** Register teardown (restore a value, wait out a lock). Runs whatever happened, newest first. */
-  defer(name: string, fn: () => Promise<void> | void): void {
-    this.deferred.push({ name, fn });
+  /**
+   * Register teardown (restore a value, wait out a lock). Runs whatever happened, newest first.
+   * `timeoutMs` bounds this step (derive it from the profile's timings); 15 s otherwise.
+   */
+  defer(name: string, fn: () => Promise<void> | void, opts: { timeoutMs?: number } = {}): void {
+    this.deferred.push({ name, fn, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
   }
 
   /** Close this channel (or anything closeable) when the scenario ends. */
@@ -218,12 +247,12 @@ export class ScenarioContext {
 
   /** Teardown: deferred actions (LIFO) then tracked channels; each bounded so teardown itself cannot hang. */
   async teardown(perStepMs = 15_000): Promise<void> {
-    const bounded = async (name: string, fn: () => Promise<void> | void) => {
+    const bounded = async (name: string, fn: () => Promise<void> | void, stepMs = perStepMs) => {
       let timer: NodeJS.Timeout | undefined;
       try {
         await Promise.race([
           Promise.resolve().then(fn),
-          new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new DeadlineError(`teardown ${name}`, perStepMs)), perStepMs))),
+          new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new DeadlineError(`teardown ${name}`, stepMs)), stepMs))),
         ]);
       } catch (e) {
         this.record('ERROR', `teardown "${name}" failed: ${(e as Error).message}`);
@@ -234,7 +263,7 @@ export class ScenarioContext {
     while (this.deferred.length) {
       const d = this.deferred.pop()!;
       this.log(`teardown: ${d.name}`);
-      await bounded(d.name, d.fn);
+      await bounded(d.name, d.fn, d.timeoutMs);
     }
     while (this.tracked.length) {
       const c = this.tracked.pop()!;

@@ -4,7 +4,8 @@ import type { EvidenceLog } from '../evidence/evidence-log.js';
 import type { ResolvedSecrets } from '../profile/secrets.js';
 import type { TargetProfile } from '../profile/target-schema.js';
 import { ScenarioContext, scenarioVerdict } from './scenario-context.js';
-import { scenarioInterfaces, skipDecision, type ScenarioDefinition } from './scenario-definition.js';
+import { scenarioInterfaces, skipDecision } from './scenario-applicability.js';
+import type { ScenarioDefinition } from './scenario-definition.js';
 
 export interface ExecuteOptions {
   target: TargetProfile;

@@ -1,14 +1,15 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
-import { SCENARIO_ORDER } from '../../scenarios/catalog.js';
+import { scenarioFiles } from './run-environment.js';
 
 /**
- * Runs scenario files in the catalog's order: credential checks before lockout (their probes
- * count as failed logins), disruptive faults last.
+ * Runs scenario files in the order the parent handed them over (the catalog's order: credential
+ * checks before lockout, whose probes count as failed logins; disruptive faults last).
  */
 export default class ScenarioSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const order = scenarioFiles();
     const rank = (f: TestSpecification) => {
-      const i = SCENARIO_ORDER.findIndex((name) => f.moduleId.endsWith(`/${name}.scenario.ts`));
+      const i = order.indexOf(f.moduleId);
       return i === -1 ? Number.MAX_SAFE_INTEGER : i;
     };
     return [...files].sort((a, b) => rank(a) - rank(b));

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { scenarioFiles } from './run-environment.js';
 import ScenarioSequencer from './scenario-sequencer.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -12,12 +13,13 @@ setInterval(() => {
 
 /**
  * Vitest config for `hil run`: one device, so scenario files run one after another in a single
- * worker; no retries (a retry could hide a device failure).
+ * worker; no retries (a retry could hide a device failure). Which files run is the parent's
+ * choice, handed over in the environment: the runner knows no scenario library of its own.
  */
 export default defineConfig({
   root,
   test: {
-    include: ['scenarios/**/*.scenario.ts'],
+    include: scenarioFiles(),
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,

@@ -12,7 +12,7 @@ const configFile = fileURLToPath(new URL('./scenario-vitest.config.ts', import.m
 export interface WorkerOptions {
   runDir: string;
   runId: string;
-  targetFile: string;
+  /** Scenario files in execution order; the worker loads the profile snapshot from runDir. */
   files: string[];
   shard?: string;
   env: NodeJS.ProcessEnv;
@@ -40,7 +40,7 @@ export function runScenarioWorker(opts: WorkerOptions): Promise<WorkerExit> {
       ...opts.env,
       [RUN_ENV.runDir]: opts.runDir,
       [RUN_ENV.runId]: opts.runId,
-      [RUN_ENV.targetFile]: opts.targetFile,
+      [RUN_ENV.scenarioFiles]: JSON.stringify(opts.files),
       FORCE_COLOR: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

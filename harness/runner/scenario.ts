@@ -1,9 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'vitest';
 import { executeScenario } from './scenario-executor.js';
 import type { ScenarioDefinition } from './scenario-definition.js';
 import { inScenarioWorker, runEnvironment } from './run-environment.js';
+import './worker-result.js';
 
 export type { ScenarioDefinition } from './scenario-definition.js';
 export type { ScenarioContext } from './scenario-context.js';
@@ -20,11 +19,9 @@ export function scenario(def: ScenarioDefinition): ScenarioDefinition {
   if (inScenarioWorker()) {
     const env = runEnvironment();
     const timeout = def.budgetMs(env.target.profile) + TEARDOWN_SLACK_MS;
-    test(def.id, { timeout }, async () => {
+    test(def.id, { timeout }, async ({ task }) => {
       const result = await executeScenario(def, { target: env.target.profile, secrets: env.secrets, evidence: env.evidence });
-      const dir = join(env.runDir, 'results');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `${def.id}.json`), JSON.stringify(result, null, 2));
+      task.meta.hilResult = result;
       if (result.verdict !== 'PASS' && result.verdict !== 'NOT_APPLICABLE') {
         throw new Error(`${result.verdict}: ${result.reason}`);
       }

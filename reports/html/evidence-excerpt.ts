@@ -1,7 +1,7 @@
 import type { ScenarioResult } from '../../harness/core/result-schema.js';
 import type { EvidenceRecord } from '../../harness/evidence/evidence-record.js';
 import type { DecodedRecord } from '../runs/evidence-decoder.js';
-import { protocolOf, type AppProtocol } from '../runs/protocol-of.js';
+import { decoderOf, recordProtocol } from '../runs/record-protocol.js';
 
 /** What a reader needs to judge one scenario: the wire traffic and events behind its verdict, size-limited. */
 export interface ExcerptEntry {
@@ -14,8 +14,9 @@ export interface ExcerptEntry {
 
 export interface ExcerptSection {
   channel: string;
-  protocol: AppProtocol;
-  /** Console: the transcript rebuilt from the bytes, tx and rx interleaved as they happened. */
+  /** The protocol the channel's records declare ('other' when none does). */
+  protocol: string;
+  /** Text protocols (a console): the transcript rebuilt from the bytes, tx and rx interleaved as they happened. */
   transcript?: { dir: 'tx' | 'rx'; text: string }[];
   entries: ExcerptEntry[];
   /** Records left out to keep the report readable. */
@@ -59,8 +60,10 @@ export function buildExcerpt(records: EvidenceRecord[], decoded: Map<number, Dec
   let transcriptChars = 0;
   for (const r of records) {
     let s = sections.get(r.channel);
-    if (!s) sections.set(r.channel, (s = { channel: r.channel, protocol: protocolOf(r), entries: [], omitted: 0 }));
-    if (s.protocol === 'console' && (r.dir === 'tx' || r.dir === 'rx') && r.data) {
+    const protocol = recordProtocol(r);
+    if (!s) sections.set(r.channel, (s = { channel: r.channel, protocol: protocol ?? 'other', entries: [], omitted: 0 }));
+    else if (s.protocol === 'other' && protocol) s.protocol = protocol;
+    if ((r.dir === 'tx' || r.dir === 'rx') && r.data && decoderOf(r)?.decoder.view === 'transcript') {
       s.transcript ??= [];
       const text = printable(Buffer.from(r.data, 'hex'));
       const room = limits.transcriptChars - transcriptChars;

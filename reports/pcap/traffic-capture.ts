@@ -4,7 +4,8 @@ import { makeClock } from '../runs/evidence-clock.js';
 import { exportedPdu } from './exported-pdu.js';
 import { parseAddress, tcpFrame, TCP_FLAGS, udpFrame, type SocketAddress } from './packet-framing.js';
 import { LINKTYPE, PcapngWriter, type PacketSpec } from './pcapng-writer.js';
-import { portOf, protocolOf, streamKey } from '../runs/protocol-of.js';
+import { decoderOf, recordProtocol } from '../runs/record-protocol.js';
+import { streamKey } from '../runs/stream-key.js';
 
 /**
  * traffic.pcapng from evidence.jsonl. The evidence holds what crossed each socket (bytes per
@@ -12,6 +13,7 @@ import { portOf, protocolOf, streamKey } from '../runs/protocol-of.js';
  * data segments of at most 1460 bytes with running seq/ack numbers ('tx' harness→device,
  * 'rx' device→harness), FIN exchange at 'close'. Every packet's comment names the evidence
  * record it came from. Serial (console, Modbus RTU) goes on a second interface as exported PDUs.
+ * Dissectors come from each record's protocol decoder in the registry (`wireshark`).
  */
 const MSS = 1460;
 
@@ -27,12 +29,12 @@ interface TcpState {
 export interface CaptureResult {
   pcapng: Buffer;
   packets: number;
-  /** Non-standard server ports per protocol, for tshark's -d decode-as (pcapng cannot carry it). */
-  decodeAs: { port: number; protocol: 'mbtcp' | 'mqtt' | 'opcua' }[];
+  /** Non-standard server ports and their Wireshark dissector, for tshark's -d decode-as (pcapng cannot carry it). */
+  decodeAs: { port: number; protocol: string }[];
 }
 
-const DISSECTOR_FOR = { modbus: 'mbtcp', mqtt: 'mqtt', opcua: 'opcua' } as const;
-const STANDARD_PORT = { modbus: 502, mqtt: 1883, opcua: 4840 } as const;
+/** Serial bytes of a protocol without a serial dissector: shown as text lines. */
+const TEXT_LINES = 'data-text-lines';
 
 function isn(key: string, side: string): number {
   return parseInt(sha256Hex(`${key}|${side}`).slice(0, 8), 16);
@@ -42,7 +44,7 @@ export function buildCapture(records: EvidenceRecord[], meta: { runId: string; t
   const clock = makeClock(records);
   const packets: PacketSpec[] = [];
   const tcp = new Map<string, TcpState>();
-  const decodeAs = new Map<number, CaptureResult['decodeAs'][number]['protocol']>();
+  const decodeAs = new Map<number, string>();
   let current: EvidenceRecord | undefined;
   let k = 0n;
   // Packets made from one record share its timestamp; +1 ns each keeps their order visible.
@@ -72,20 +74,20 @@ export function buildCapture(records: EvidenceRecord[], meta: { runId: string; t
   for (const r of records) {
     const ep = r.endpoints;
     if (!ep) continue;
-    const proto = protocolOf(r);
+    const wireshark = decoderOf(r)?.decoder.wireshark;
     if (ep.proto === 'serial') {
       if ((r.dir !== 'tx' && r.dir !== 'rx') || !r.data) continue;
-      const dissector = proto === 'modbus' ? 'mbrtu' : 'data-text-lines';
+      const serial = wireshark?.serial ?? { dissector: TEXT_LINES, column: recordProtocol(r) ?? 'Serial' };
       const bytes = Buffer.from(r.data, 'hex');
-      const pdu = exportedPdu(dissector, bytes, { sent: r.dir === 'tx', protocolColumn: proto === 'modbus' ? 'Modbus/RTU' : 'Console' });
+      const pdu = exportedPdu(serial.dissector, bytes, { sent: r.dir === 'tx', protocolColumn: serial.column });
       push(r, pdu, 1, `${r.dir} ${ep.local}`, r.dir === 'tx' ? 2 : 1);
       continue;
     }
     const client = parseAddress(ep.local);
     const server = parseAddress(ep.remote);
-    const app = proto === 'modbus' || proto === 'mqtt' || proto === 'opcua' ? proto : undefined;
-    const port = portOf(ep.remote);
-    if (app && port !== undefined && port !== STANDARD_PORT[app]) decodeAs.set(port, DISSECTOR_FOR[app]);
+    // Only records whose bytes the dissector can read (not TLS) ask for decode-as.
+    const dissector = ep.proto === 'tcp' && r.data ? wireshark?.tcp : undefined;
+    if (dissector && server.port > 0 && server.port !== dissector.port) decodeAs.set(server.port, dissector.dissector);
     if (ep.proto === 'udp') {
       if ((r.dir !== 'tx' && r.dir !== 'rx') || !r.data) continue;
       const fromClient = r.dir === 'tx';

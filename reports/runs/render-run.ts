@@ -3,30 +3,35 @@ import { join } from 'node:path';
 import type { Report } from '../../harness/core/result-schema.js';
 import type { EvidenceRecord } from '../../harness/evidence/evidence-record.js';
 import type { Redactor } from '../../harness/evidence/redactor.js';
-import { renderHtmlReport } from '../html/html-report.js';
-import { renderJunit } from '../writers/junit.js';
 import { loadLabKey, type LabKey } from '../signing/lab-key.js';
-import { readEvidence, readReport, RunDirError } from './load-run.js';
 import { writeSignedManifest } from '../signing/manifest.js';
-import { renderMarkdownSummary } from '../writers/markdown.js';
+import { REPORT_WRITERS } from '../writers/index.js';
+import { captureOf } from '../writers/pcapng.js';
+import type { CaptureResult } from '../pcap/traffic-capture.js';
+import { readEvidence, readReport, RunDirError } from './load-run.js';
 import { reconcileReport } from './partial-report.js';
+import type { RenderInput } from './render-input.js';
 import { RUN_FILES } from './run-files.js';
-import { buildCapture, type CaptureResult } from '../pcap/traffic-capture.js';
 
 export interface RenderOptions {
   /** Lab key path (`--key`); else HIL_LAB_KEY, else the default key, generated on first use. */
   keyPath?: string;
   /** Loaded key, for callers that sign several directories. */
   key?: LabKey;
-  /** The run's redactor: a last line of defence, applied to everything rendered. */
+  /** The run's redactor: applied to everything rendered. */
   redactor?: Redactor;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The runner's in-memory report: rendered (completed from the evidence if scenarios are missing)
+   * and written as report.json, instead of reading report.json from the directory.
+   */
+  report?: Report;
 }
 
 export interface RenderResult {
   dir: string;
   report: Report;
-  /** report.json was written (rebuilt or completed from the evidence, or redacted). */
+  /** report.json was rebuilt or completed from the evidence, or redacted, and written. */
   reportRewritten: boolean;
   key: { path: string; fingerprint: string; generated: boolean };
   decodeAs: CaptureResult['decodeAs'];
@@ -42,6 +47,14 @@ function redactRecord(r: EvidenceRecord, red: Redactor): EvidenceRecord {
   };
 }
 
+/** The report with every secret replaced; `redacted` when that changed anything. */
+function redactReport(report: Report, red: Redactor | undefined): { report: Report; redacted: boolean } {
+  if (!red || !red.size) return { report, redacted: false };
+  const text = JSON.stringify(report);
+  const clean = red.text(text);
+  return clean === text ? { report, redacted: false } : { report: JSON.parse(clean) as Report, redacted: true };
+}
+
 /** report.json as written, unless it was torn by a kill (then rebuilt from the evidence). */
 function readReportOrTorn(dir: string): Report | undefined {
   const path = join(dir, RUN_FILES.report);
@@ -55,42 +68,39 @@ function readReportOrTorn(dir: string): Report | undefined {
 }
 
 /**
- * Renders every report of a run directory from report.json and evidence.jsonl (rebuilding or
- * completing report.json from the evidence when the run was cut short), then writes
- * manifest.json and manifest.sig last, over every other file. evidence.jsonl is never modified.
+ * Renders every report of a run directory with the writers of reports/writers/, from the runner's
+ * report (`opts.report`) or report.json, and evidence.jsonl (rebuilding or completing the report
+ * from the evidence when the run was cut short), then writes manifest.json and manifest.sig last,
+ * over every other file. evidence.jsonl is read once and never modified; the evidence and the
+ * report are redacted once, here, before any writer sees them.
  */
 export function renderRunDirectory(dir: string, opts: RenderOptions = {}): RenderResult {
-  const existing = readReportOrTorn(dir);
+  const existing = opts.report ?? readReportOrTorn(dir);
   const ev = readEvidence(dir);
   if (!existing && ev.records.length === 0) throw new RunDirError(`${dir}: neither report.json nor evidence.jsonl records: not a run directory`);
   const red = opts.redactor;
   const records = red ? ev.records.map((r) => redactRecord(r, red)) : ev.records;
+  const reconciled = reconcileReport(existing, records, ev.lines);
+  const { report, redacted } = redactReport(reconciled.report, red);
+  const rewritten = reconciled.changed || redacted;
 
-  let { report, changed } = reconcileReport(existing, records, ev.lines);
-  let reportText = `${JSON.stringify(report, null, 2)}\n`;
-  if (red && red.size) {
-    const clean = red.text(reportText);
-    if (clean !== reportText) {
-      reportText = clean;
-      report = JSON.parse(clean) as Report;
-      changed = true;
-    }
+  const run: RenderInput = { report, records };
+  // A last pass over text output: a writer can join pieces (a console transcript of several
+  // records) into a secret that no single record held.
+  const finalText = (s: string) => (red ? red.text(s) : s);
+  for (const writer of REPORT_WRITERS) {
+    if (writer.canonical && !rewritten && opts.report === undefined) continue;
+    const body = writer.render(run);
+    writeFileSync(join(dir, writer.file), typeof body === 'string' ? finalText(body) : body);
   }
-  if (changed) writeFileSync(join(dir, RUN_FILES.report), reportText);
-
-  const out = (s: string) => (red ? red.text(s) : s);
-  writeFileSync(join(dir, RUN_FILES.junit), out(renderJunit(report)));
-  writeFileSync(join(dir, RUN_FILES.html), out(renderHtmlReport(report, records)));
-  writeFileSync(join(dir, RUN_FILES.summary), out(renderMarkdownSummary(report)));
-  const capture = buildCapture(records, { runId: report.run.id, target: report.target.name, harnessVersion: report.run.harnessVersion });
-  writeFileSync(join(dir, RUN_FILES.pcap), capture.pcapng);
 
   const key = opts.key ?? loadLabKey(opts.keyPath, opts.env);
   writeSignedManifest(dir, report.run.id, key);
+  const capture = captureOf(run);
   return {
     dir,
     report,
-    reportRewritten: changed,
+    reportRewritten: rewritten,
     key: { path: key.path, fingerprint: key.fingerprint, generated: key.generated },
     decodeAs: capture.decodeAs,
     packets: capture.packets,

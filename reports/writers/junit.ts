@@ -1,5 +1,7 @@
 import type { Report, ScenarioResult } from '../../harness/core/result-schema.js';
 import { escapeXml, formatValue } from '../html/escape.js';
+import { RUN_FILES } from '../runs/run-files.js';
+import type { ReportWriter } from './report-writer.js';
 
 /**
  * junit.xml: one <testcase> per scenario of the target, in the common JUnit dialect that Jenkins,
@@ -84,3 +86,5 @@ export function renderJunit(report: Report): string {
     '',
   ].join('\n');
 }
+
+export const junitWriter: ReportWriter = { file: RUN_FILES.junit, render: (run) => renderJunit(run.report) };

@@ -2,6 +2,8 @@ import type { Report } from '../../harness/core/result-schema.js';
 import { VERDICTS } from '../../harness/core/verdict.js';
 import { escapeMdCell } from '../html/escape.js';
 import { VERDICT_EMOJI } from '../html/verdict-style.js';
+import { RUN_FILES } from '../runs/run-files.js';
+import type { ReportWriter } from './report-writer.js';
 
 /** summary.md: short, for pasting into a ticket. Details live in report.html. */
 export function renderMarkdownSummary(report: Report): string {
@@ -26,3 +28,5 @@ export function renderMarkdownSummary(report: Report): string {
   ];
   return lines.join('\n');
 }
+
+export const markdownWriter: ReportWriter = { file: RUN_FILES.summary, render: (run) => renderMarkdownSummary(run.report) };

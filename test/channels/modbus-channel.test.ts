@@ -82,6 +82,7 @@ describe('Modbus TCP against modbus-serial ServerTCP', () => {
     const tx = recs.find((r) => r.dir === 'tx' && r.text?.startsWith('FC06 write HR0=750'));
     expect(tx?.data).toMatch(/^[0-9a-f]{4}000000060106000002ee$/);
     expect(tx?.endpoints?.proto).toBe('tcp');
+    expect(tx?.protocol).toBe('modbus');
     expect(recs.some((r) => r.dir === 'rx' && r.text === 'exception 03 ILLEGAL DATA VALUE (FC06)')).toBe(true);
     expect(recs.some((r) => r.dir === 'rx' && r.text === 'FC03 HR0..1 = [750,0]')).toBe(true);
   });

@@ -71,6 +71,7 @@ describe.skipIf(!hasMosquitto)('MQTT against a real mosquitto', () => {
     expect(recs.some((r) => r.dir === 'event' && r.text?.startsWith('← PUBACK') && r.text.includes('code=0x87'))).toBe(true);
     const connect = recs.find((r) => r.dir === 'tx' && r.data?.startsWith('10'));
     expect(connect?.endpoints?.proto).toBe('tcp');
+    expect(connect?.protocol).toBe('mqtt');
     expect(Buffer.from(connect!.data!, 'hex').toString('latin1')).toContain('*'.repeat(ALICE.length));
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { EvidenceLog, sha256Hex } from '../../harness/evidence/evidence-log.js';
-import { GENESIS } from '../../harness/evidence/evidence-record.js';
+import { EvidenceRecordSchema, GENESIS } from '../../harness/evidence/evidence-record.js';
 import { Redactor } from '../../harness/evidence/redactor.js';
 
 describe('evidence log', () => {
@@ -21,6 +21,16 @@ describe('evidence log', () => {
     expect(recs[1].prev).toBe(sha256Hex(lines[0]!));
     expect(recs[2].prev).toBe(sha256Hex(lines[1]!));
     expect(BigInt(recs[2].mono)).toBeGreaterThanOrEqual(BigInt(recs[1].mono));
+  });
+
+  test('a byte record carries its protocol as a typed field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hil-ev-'));
+    const log = new EvidenceLog(dir, 'run-3');
+    log.append({ channel: 'modbus-tcp', protocol: 'modbus', dir: 'tx', data: Buffer.from([0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 1]) });
+    log.event('harness', 'no protocol');
+    const [bytes, event] = readFileSync(join(dir, 'evidence.jsonl'), 'utf8').trim().split('\n').map((l) => EvidenceRecordSchema.parse(JSON.parse(l)));
+    expect(bytes!.protocol).toBe('modbus');
+    expect(event!.protocol).toBeUndefined();
   });
 
   test('secrets are redacted from text, bytes, attributes and attachments', () => {

@@ -42,12 +42,12 @@ async function recordRealTraffic(dir: string): Promise<void> {
   await new Promise<void>((r) => probe.close(() => r()));
   const mbServer = new ServerTCP(vector, { host: '127.0.0.1', port: mbPort, unitID: 1 });
   await once(mbServer, 'initialized');
-  const mbRelay = await startRecordingRelay(log, mbPort, 'modbus-tcp', { protocol: 'modbus' });
+  const mbRelay = await startRecordingRelay(log, mbPort, 'modbus-tcp', 'modbus');
 
   const broker = await Aedes.createBroker();
   const brokerServer = createServer(broker.handle);
   await new Promise<void>((r) => brokerServer.listen(0, '127.0.0.1', r));
-  const mqRelay = await startRecordingRelay(log, (brokerServer.address() as AddressInfo).port, 'mqtt');
+  const mqRelay = await startRecordingRelay(log, (brokerServer.address() as AddressInfo).port, 'mqtt', 'mqtt');
 
   try {
     log.scenario = 'modbus-range';
@@ -80,9 +80,9 @@ async function recordRealTraffic(dir: string): Promise<void> {
   }
   // A console exchange, as the serial channel records it.
   const serial = { proto: 'serial' as const, local: '/dev/ttyUSB0', remote: 'console' };
-  log.append({ channel: 'console', dir: 'rx', data: 'gw login: ', endpoints: serial });
-  log.append({ channel: 'console', dir: 'tx', data: 'admin\r\n', endpoints: serial });
-  log.append({ channel: 'console', dir: 'rx', data: 'Login incorrect\r\n', endpoints: serial });
+  log.append({ channel: 'console', protocol: 'console', dir: 'rx', data: 'gw login: ', endpoints: serial });
+  log.append({ channel: 'console', protocol: 'console', dir: 'tx', data: 'admin\r\n', endpoints: serial });
+  log.append({ channel: 'console', protocol: 'console', dir: 'rx', data: 'Login incorrect\r\n', endpoints: serial });
 }
 
 describe.skipIf(skip)('traffic.pcapng decoded by tshark', () => {

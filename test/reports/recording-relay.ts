@@ -4,9 +4,9 @@ import type { EvidenceLog } from '../../harness/evidence/evidence-log.js';
 /**
  * A TCP relay between a real client and a real server that writes what crosses it into the
  * evidence log, as a channel would: 'open', 'tx' (client→server), 'rx' (server→client), 'close',
- * with the client's endpoints. Used to capture genuine protocol bytes for the pcapng test.
+ * with the client's endpoints and the protocol's registry name. Used to capture genuine protocol bytes for the pcapng test.
  */
-export async function startRecordingRelay(log: EvidenceLog, upstreamPort: number, channel: string, attrs?: Record<string, unknown>): Promise<{ port: number; close: () => Promise<void> }> {
+export async function startRecordingRelay(log: EvidenceLog, upstreamPort: number, channel: string, protocol: string): Promise<{ port: number; close: () => Promise<void> }> {
   let n = 0;
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
@@ -14,20 +14,20 @@ export async function startRecordingRelay(log: EvidenceLog, upstreamPort: number
     const endpoints = { proto: 'tcp' as const, local: `${client.remoteAddress}:${client.remotePort}`, remote: `127.0.0.1:${port}` };
     const upstream = createConnection({ host: '127.0.0.1', port: upstreamPort });
     sockets.add(client).add(upstream);
-    log.append({ channel, conn, dir: 'open', endpoints, ...(attrs ? { attrs } : {}) });
+    log.append({ channel, protocol, conn, dir: 'open', endpoints });
     client.on('data', (b) => {
-      log.append({ channel, conn, dir: 'tx', data: b, endpoints });
+      log.append({ channel, protocol, conn, dir: 'tx', data: b, endpoints });
       upstream.write(b);
     });
     upstream.on('data', (b) => {
-      log.append({ channel, conn, dir: 'rx', data: b, endpoints });
+      log.append({ channel, protocol, conn, dir: 'rx', data: b, endpoints });
       client.write(b);
     });
     let closed = false;
     const close = (by: 'local' | 'remote') => {
       if (closed) return;
       closed = true;
-      log.append({ channel, conn, dir: 'close', endpoints, attrs: { by } });
+      log.append({ channel, protocol, conn, dir: 'close', endpoints, attrs: { by } });
       client.end();
       upstream.end();
     };

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../harness/core/result-schema.js';
 import { ManifestSchema } from '../../reports/signing/manifest.js';
 import { renderRunDirectory } from '../../reports/runs/render-run.js';
 import { listFilesRecursive } from '../../reports/runs/run-files.js';
+import { verifyRunDirectory } from '../../reports/signing/verify-run.js';
 import { buildFixtureRun } from './run-fixture.js';
 import { tempRunDir, testEnv } from './external-tool.js';
 
@@ -65,5 +66,19 @@ describe('renderRunDirectory', () => {
     expect(html).toContain('SUBSCRIBE id=1 plant/line1/# (qos 0)');
     expect(html).toContain('Login incorrect');
     expect(html).toContain('IEC 62443-4-2');
+  });
+});
+
+describe('renderRunDirectory with the runner\'s in-memory report', () => {
+  it('renders every writer from the handed-over report and writes it as report.json', async () => {
+    const dir = tempRunDir('render-mem');
+    const { report } = await buildFixtureRun(dir, { profile: 'hardened' });
+    rmSync(join(dir, 'report.json'));
+    const r = renderRunDirectory(dir, { env: testEnv(), report: report! });
+    expect(r.report.run.id).toBe(report!.run.id);
+    expect(r.reportRewritten).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toEqual(report);
+    for (const f of ['junit.xml', 'report.html', 'summary.md', 'traffic.pcapng', 'manifest.json', 'manifest.sig']) expect(existsSync(join(dir, f)), f).toBe(true);
+    expect(verifyRunDirectory(dir).ok).toBe(true);
   });
 });

@@ -108,18 +108,18 @@ export async function buildFixtureRun(dir: string, opts: FixtureOptions): Promis
     [
       baseResult('lockout-console', 'Login-failure lockout on the serial console', ['CPSF:L2.007', 'IEC62443-4-2:CR1.11', 'EN303645:5.1-5', 'NISTIR8259A:LAI-3'], ['console']),
       async (r) => {
-        log.append({ channel: 'console', dir: 'open', endpoints: CONSOLE, text: 'open /dev/ttyUSB0 115200 8N1' });
+        log.append({ channel: 'console', protocol: 'console', dir: 'open', endpoints: CONSOLE, text: 'open /dev/ttyUSB0 115200 8N1' });
         const login = async (user: string, pass: string, ok: boolean) => {
-          log.append({ channel: 'console', dir: 'rx', data: 'gw login: ', endpoints: CONSOLE });
+          log.append({ channel: 'console', protocol: 'console', dir: 'rx', data: 'gw login: ', endpoints: CONSOLE });
           await sleep(2);
-          log.append({ channel: 'console', dir: 'tx', data: `${user}\r\n`, endpoints: CONSOLE });
-          log.append({ channel: 'console', dir: 'rx', data: 'Password: ', endpoints: CONSOLE });
-          log.append({ channel: 'console', dir: 'tx', data: `${pass}\r\n`, endpoints: CONSOLE, attrs: { secretSent: pass } });
+          log.append({ channel: 'console', protocol: 'console', dir: 'tx', data: `${user}\r\n`, endpoints: CONSOLE });
+          log.append({ channel: 'console', protocol: 'console', dir: 'rx', data: 'Password: ', endpoints: CONSOLE });
+          log.append({ channel: 'console', protocol: 'console', dir: 'tx', data: `${pass}\r\n`, endpoints: CONSOLE, attrs: { secretSent: pass } });
           await sleep(3);
-          log.append({ channel: 'console', dir: 'rx', data: ok ? '\r\nBusyBox v1.36 built-in shell\r\n# ' : '\r\nLogin incorrect\r\n', endpoints: CONSOLE });
+          log.append({ channel: 'console', protocol: 'console', dir: 'rx', data: ok ? '\r\nBusyBox v1.36 built-in shell\r\n# ' : '\r\nLogin incorrect\r\n', endpoints: CONSOLE });
         };
         await login('admin', FIXTURE_SECRET, true);
-        log.append({ channel: 'console', dir: 'tx', data: 'exit\r\n', endpoints: CONSOLE });
+        log.append({ channel: 'console', protocol: 'console', dir: 'tx', data: 'exit\r\n', endpoints: CONSOLE });
         for (let i = 0; i < 5; i++) await login('admin', `wrong-${i}`, false);
         await login('admin', FIXTURE_SECRET, weak);
         log.event('oracle', weak ? 'good credential accepted after 5 failures: no lockout' : 'good credential refused while locked', { attempts: 5 });
@@ -141,8 +141,8 @@ export async function buildFixtureRun(dir: string, opts: FixtureOptions): Promis
         const open = weak ? [23, 502, 1883, 4840, 8080] : [502, 1883, 4840];
         for (const p of [22, 23, 502, 1883, 4840, 8080]) {
           const ep = { proto: 'tcp' as const, local: `127.0.0.1:${41000 + p}`, remote: `127.0.0.1:${p}` };
-          log.append({ channel: 'probe', conn: `p${p}`, dir: open.includes(p) ? 'open' : 'error', endpoints: ep, text: open.includes(p) ? `tcp/${p} open` : `tcp/${p} closed (ECONNREFUSED)` });
-          if (open.includes(p)) log.append({ channel: 'probe', conn: `p${p}`, dir: 'close', endpoints: ep });
+          log.append({ channel: 'probe', protocol: 'network', conn: `p${p}`, dir: open.includes(p) ? 'open' : 'error', endpoints: ep, text: open.includes(p) ? `tcp/${p} open` : `tcp/${p} closed (ECONNREFUSED)` });
+          if (open.includes(p)) log.append({ channel: 'probe', protocol: 'network', conn: `p${p}`, dir: 'close', endpoints: ep });
           await sleep(1);
         }
         r.measurements = [measurement('openTcpPorts', open, { limits: { oneOf: [502, 1883, 4840] } })];
@@ -155,9 +155,10 @@ export async function buildFixtureRun(dir: string, opts: FixtureOptions): Promis
     [
       baseResult('modbus-range', 'Out-of-range Modbus write is rejected', ['CPSF:L2.021', 'IEC62443-4-2:CR3.5', 'IEC62443-4-2:CR3.6', 'EN303645:5.13-1', 'PlantIoT:2-3'], ['modbus']),
       async (r) => {
+        // As evidence written before the typed field: the protocol only in attrs (still decoded).
         log.append({ channel: 'modbus-tcp', conn: 'c1', dir: 'open', endpoints: MODBUS, attrs: { protocol: 'modbus' } });
-        const tx = (b: Buffer) => log.append({ channel: 'modbus-tcp', conn: 'c1', dir: 'tx', data: b, endpoints: MODBUS });
-        const rx = (b: Buffer) => log.append({ channel: 'modbus-tcp', conn: 'c1', dir: 'rx', data: b, endpoints: MODBUS });
+        const tx = (b: Buffer) => log.append({ channel: 'modbus-tcp', protocol: 'modbus', conn: 'c1', dir: 'tx', data: b, endpoints: MODBUS });
+        const rx = (b: Buffer) => log.append({ channel: 'modbus-tcp', protocol: 'modbus', conn: 'c1', dir: 'rx', data: b, endpoints: MODBUS });
         tx(mbap(1, [6, 0, 10, 0x01, 0xf4])); // in-range control: 500
         await sleep(2);
         rx(mbap(1, [6, 0, 10, 0x01, 0xf4]));
@@ -169,7 +170,7 @@ export async function buildFixtureRun(dir: string, opts: FixtureOptions): Promis
         tx(mbap(4, [3, 0, 10, 0, 1]));
         rx(mbap(4, [3, 2, ...(weak ? [0x13, 0x88] : [0x01, 0xf4])]));
         log.append({ channel: 'monitor', dir: 'sample', text: `field output ${weak ? 5000 : 500}`, attrs: { value: weak ? 5000 : 500 } });
-        log.append({ channel: 'modbus-tcp', conn: 'c1', dir: 'close', endpoints: MODBUS });
+        log.append({ channel: 'modbus-tcp', protocol: 'modbus', conn: 'c1', dir: 'close', endpoints: MODBUS });
         r.measurements = [measurement('setpointAfterWrite', weak ? 5000 : 500, { unit: 'rpm', limits: { min: 0, max: 1000 }, iface: 'modbus' })];
         r.assertions = [
           { name: 'in-range write takes effect (positive control)', expected: 500, actual: 500, passed: true, iface: 'modbus', evidence: [3] },
@@ -183,16 +184,16 @@ export async function buildFixtureRun(dir: string, opts: FixtureOptions): Promis
     [
       baseResult('mqtt-acl', 'MQTT rejects bad credentials and unauthorized topics', ['JSSEC:No.45', 'EN303645:5.5-1', 'IEC62443-4-2:CR2.1'], ['mqtt']),
       async (r) => {
-        log.append({ channel: 'mqtt', conn: 'm1', dir: 'open', endpoints: MQTT });
-        const tx = (b: Buffer) => log.append({ channel: 'mqtt', conn: 'm1', dir: 'tx', data: b, endpoints: MQTT });
-        const rx = (b: Buffer) => log.append({ channel: 'mqtt', conn: 'm1', dir: 'rx', data: b, endpoints: MQTT });
+        log.append({ channel: 'mqtt', protocol: 'mqtt', conn: 'm1', dir: 'open', endpoints: MQTT });
+        const tx = (b: Buffer) => log.append({ channel: 'mqtt', protocol: 'mqtt', conn: 'm1', dir: 'tx', data: b, endpoints: MQTT });
+        const rx = (b: Buffer) => log.append({ channel: 'mqtt', protocol: 'mqtt', conn: 'm1', dir: 'rx', data: b, endpoints: MQTT });
         tx(mqttConnect('operator', FIXTURE_SECRET));
         await sleep(2);
         rx(mqttConnack(0));
         tx(mqttSubscribe(1, 'plant/line1/#'));
         rx(mqttSuback(1, weak ? 0 : 0x80));
         tx(mqttPublish('plant/line1/setpoint', '{"rpm":500}'));
-        log.append({ channel: 'mqtt', conn: 'm1', dir: 'close', endpoints: MQTT });
+        log.append({ channel: 'mqtt', protocol: 'mqtt', conn: 'm1', dir: 'close', endpoints: MQTT });
         r.assertions = [{ name: 'unauthorized subscribe refused', expected: 'SUBACK 0x80', actual: weak ? 'granted qos 0' : 'SUBACK 0x80', passed: !weak, iface: 'mqtt' }];
         r.verdict = weak ? 'INCONCLUSIVE' : 'PASS';
         r.reason = weak ? 'subscription was granted but no message arrived within the window; delivery could not be decided' : 'subscription to an unauthorized topic refused with 0x80';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { newRunId } from '../../runner/run-id.js';
 import { formatMs, verdictLabel, verdictMatrix } from '../verdict-table.js';
-import type { SetExitCode } from './index.js';
+import type { SetExitCode } from '../exit-code.js';
 
 export function registerDemo(program: Command, setExit: SetExitCode): void {
   program

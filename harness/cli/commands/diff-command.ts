@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { SetExitCode } from './index.js';
+import type { SetExitCode } from '../exit-code.js';
 
 export function registerDiff(program: Command, setExit: SetExitCode): void {
   program

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { SetExitCode } from '../exit-code.js';
 import { registerDemo } from './demo-command.js';
 import { registerList } from './list-command.js';
 import { registerRun } from './run-command.js';
@@ -8,9 +9,7 @@ import { registerVerify } from './verify-command.js';
 import { registerDiff } from './diff-command.js';
 import { registerMerge } from './merge-command.js';
 
-/** Sets the process exit code from inside an action. */
-export type SetExitCode = (code: number) => void;
-
+/** Every `hil` verb; each lives in its own module and loads its heavy dependencies only when it runs. */
 export function registerCommands(program: Command, setExit: SetExitCode): void {
   registerSim(program, setExit);
   registerReport(program, setExit);

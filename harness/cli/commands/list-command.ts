@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { loadCatalog } from '../../runner/scenario-catalog.js';
-import { describeInterfaces } from '../../runner/scenario-definition.js';
-import type { SetExitCode } from './index.js';
+import { describeInterfaces } from '../../runner/scenario-applicability.js';
+import type { SetExitCode } from '../exit-code.js';
 
 export function registerList(program: Command, _setExit: SetExitCode): void {
   program
@@ -9,6 +8,7 @@ export function registerList(program: Command, _setExit: SetExitCode): void {
     .description('list the scenarios with their requirement references')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
+      const { loadCatalog } = await import('../../../scenarios/catalog.js');
       const catalog = await loadCatalog();
       const rows = catalog.map(({ def }) => ({
         id: def.id,

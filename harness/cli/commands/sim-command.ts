@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { SetExitCode } from './index.js';
+import type { SetExitCode } from '../exit-code.js';
 
 export function registerSim(program: Command, _setExit: SetExitCode): void {
   program

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { SetExitCode } from './index.js';
+import type { SetExitCode } from '../exit-code.js';
 
 export function registerVerify(program: Command, setExit: SetExitCode): void {
   program

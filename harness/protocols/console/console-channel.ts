@@ -103,6 +103,7 @@ export class ConsoleChannel {
     const t = await ByteTransport.open(iface.connect, ctx, {
       ...opts,
       channel: 'console',
+      protocol: 'console',
       baudRate: iface.baudRate,
       coalesceRxMs: 20,
       timeoutMs: opts.timeoutMs ?? iface.timeoutMs,

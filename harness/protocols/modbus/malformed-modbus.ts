@@ -5,12 +5,11 @@
  * simulator's RTU server) does not check the request CRC at all (yaacov/node-modbus-serial#560),
  * so an answer to the bad-CRC case is recorded as an observation, not a verdict.
  */
+import { sleep } from '../../core/deadline.js';
+import type { TargetProfile } from '../../profile/target-schema.js';
+import { noise, type MalformedCase, type MalformedInputCapability, type MalformedSession } from '../capabilities/malformed-input.js';
 import { crc16, mbapFrame, readPdu } from './modbus-codec.js';
-
-export interface MalformedCase {
-  name: string;
-  bytes: Buffer;
-}
+import { ModbusChannel } from './modbus-channel.js';
 
 const mbap = (tid: number, protocol: number, length: number, unit: number, body: Buffer) => {
   const h = Buffer.alloc(7);
@@ -20,17 +19,6 @@ const mbap = (tid: number, protocol: number, length: number, unit: number, body:
   h[6] = unit;
   return Buffer.concat([h, body]);
 };
-
-/** Deterministic noise (the same bytes every run, so evidence can be compared across firmware). */
-export function noise(len: number, seed = 7): Buffer {
-  const b = Buffer.alloc(len);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < len; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    b[i] = x & 0xff;
-  }
-  return b;
-}
 
 export function malformedModbusTcpCases(unit: number, address: number): MalformedCase[] {
   const read = readPdu(3, address, 1);
@@ -58,3 +46,56 @@ export function malformedModbusRtuCases(unit: number, address: number): Malforme
     { name: 'RTU binary noise (256 bytes)', bytes: noise(256, 17) },
   ];
 }
+
+/** The register a valid request reads: the first writable declared holding register (else coil), else HR 0. */
+function probeRegister(t: TargetProfile): { table: 'holding' | 'coil'; address: number } {
+  const mapped = Object.values(t.policy.points).filter((p) => p.writable && (p.modbus?.table === 'holding' || p.modbus?.table === 'coil'));
+  const p = mapped.find((x) => x.modbus!.table === 'holding') ?? mapped[0];
+  return p ? { table: p.modbus!.table as 'holding' | 'coil', address: p.modbus!.address } : { table: 'holding', address: 0 };
+}
+
+/** Inter-frame silence before a valid RTU request, so the line resynchronises after noise. */
+const RTU_RESYNC_MS = 100;
+
+export const malformedModbus: MalformedInputCapability = {
+  async open(t, iface, opts, ctx): Promise<MalformedSession> {
+    const mb = t.interfaces.modbus!;
+    const reg = probeRegister(t);
+    if (iface === 'modbus-rtu') {
+      const rtu = await ModbusChannel.openRtu(mb.rtu!, mb.unitId, ctx, { requestTimeoutMs: mb.timeoutMs });
+      return {
+        cases: malformedModbusRtuCases(mb.unitId, reg.address),
+        async send(c) {
+          const r = await rtu.sendRaw(c.bytes, { waitMs: opts.reactionWaitMs, text: `malformed: ${c.name}` });
+          const observations = /CRC/.test(c.name) && r.rx.length
+            ? [{ name: 'rtuAnsweredBadCrc', value: true, note: `observation: the device answered a frame with a wrong CRC (${r.rx.toString('hex')}); a device must discard it (modbus-serial ServerSerial does not check CRCs, upstream #560)` }]
+            : [];
+          return { text: r.rx.length ? `answered ${r.rx.toString('hex').slice(0, 40)}` : 'no answer', observations };
+        },
+        async alive() {
+          await sleep(RTU_RESYNC_MS, opts.signal);
+          return (await rtu.read(reg.table, reg.address, 1)).ok;
+        },
+        close: () => rtu.close(),
+      };
+    }
+    // TCP: each case on a fresh connection (a robust device may drop it); the valid request on a standing one.
+    const control = await ModbusChannel.openTcp(mb.tcp!, mb.unitId, ctx);
+    return {
+      cases: malformedModbusTcpCases(mb.unitId, reg.address),
+      async send(c) {
+        const ch = await ModbusChannel.openTcp(mb.tcp!, mb.unitId, ctx, { requestTimeoutMs: opts.reactionWaitMs });
+        try {
+          const r = await ch.sendRaw(c.bytes, { waitMs: opts.reactionWaitMs, text: `malformed: ${c.name}` });
+          return { text: r.closed ? `connection closed${r.rx.length ? ` after ${r.rx.length} bytes` : ''}` : r.rx.length ? `answered ${r.rx.toString('hex').slice(0, 40)}` : 'no answer' };
+        } finally {
+          await ch.close();
+        }
+      },
+      async alive() {
+        return (await control.read(reg.table, reg.address, 1)).ok;
+      },
+      close: () => control.close(),
+    };
+  },
+};

@@ -69,6 +69,7 @@ export class ModbusChannel {
     const t = await ByteTransport.open(url.startsWith('tcp://') ? url : `tcp://${url}`, ctx, {
       ...opts,
       channel: opts.channel ?? 'modbus-tcp',
+      protocol: 'modbus',
       logRx: false,
     });
     return new ModbusChannel('tcp', unitId, ctx, t, opts);
@@ -79,6 +80,7 @@ export class ModbusChannel {
     const t = await ByteTransport.open(rtu.device, ctx, {
       ...opts,
       channel: opts.channel ?? 'modbus-rtu',
+      protocol: 'modbus',
       logRx: false,
       baudRate: rtu.baudRate,
       parity: rtu.parity,
@@ -200,7 +202,7 @@ export class ModbusChannel {
   }
 
   private logEvent(dir: 'error' | 'event', text: string): void {
-    this.ctx.evidence.append({ channel: this.opts.channel ?? `modbus-${this.mode}`, conn: this.transport.conn, dir, text, endpoints: this.transport.endpoints });
+    this.ctx.evidence.append({ channel: this.opts.channel ?? `modbus-${this.mode}`, protocol: 'modbus', conn: this.transport.conn, dir, text, endpoints: this.transport.endpoints });
   }
 
   private request(pdu: Buffer, opts?: OpOptions): Promise<ModbusResult<unknown>> {

@@ -1,7 +1,20 @@
 /**
- * Modbus PDU/ADU encoding, response validation and human-readable summaries, shared by the TCP
- * (MBAP) and RTU (CRC-16) framings. Pure functions: no I/O.
+ * The one Modbus codec: PDU/ADU encoding, framing (MBAP for TCP, CRC-16 for RTU), response
+ * validation and the names of function and exception codes, used by the channel, the fault
+ * probes and the evidence decoder alike. Pure functions: no I/O.
  */
+
+export const FUNCTION_NAMES: Record<number, string> = {
+  1: 'Read Coils', 2: 'Read Discrete Inputs', 3: 'Read Holding Registers', 4: 'Read Input Registers',
+  5: 'Write Single Coil', 6: 'Write Single Register', 7: 'Read Exception Status', 8: 'Diagnostics',
+  11: 'Get Comm Event Counter', 15: 'Write Multiple Coils', 16: 'Write Multiple Registers', 17: 'Report Server ID',
+  22: 'Mask Write Register', 23: 'Read/Write Multiple Registers', 43: 'Encapsulated Interface Transport',
+};
+
+/** Name of a function code; an exception response (bit 7 set) is named by its function. */
+export function functionName(fc: number): string {
+  return FUNCTION_NAMES[fc & 0x7f] ?? `Function 0x${(fc & 0x7f).toString(16).padStart(2, '0')}`;
+}
 
 export const EXCEPTION_NAMES: Record<number, string> = {
   0x01: 'ILLEGAL FUNCTION',
@@ -64,6 +77,23 @@ export function mbapFrame(tid: number, unit: number, pdu: Buffer): Buffer {
   h.writeUInt16BE(pdu.length + 1, 4);
   h[6] = unit;
   return Buffer.concat([h, pdu]);
+}
+
+/** Largest MBAP length field read as framing (unit id + PDU; the standard allows 254, a little slack for odd devices). */
+const MBAP_MAX_LENGTH = 260;
+
+/** Splits a Modbus/TCP byte stream into ADUs by the MBAP length field; an incomplete tail stays in `rest`. */
+export function splitMbap(buf: Buffer): { frames: Buffer[]; rest: Buffer } {
+  const frames: Buffer[] = [];
+  let at = 0;
+  while (buf.length - at >= 7) {
+    const len = buf.readUInt16BE(at + 4);
+    if (len < 1 || len > MBAP_MAX_LENGTH) return { frames, rest: Buffer.alloc(0) }; // not Modbus framing: drop rather than misparse
+    if (buf.length - at < 6 + len) break;
+    frames.push(buf.subarray(at, at + 6 + len));
+    at += 6 + len;
+  }
+  return { frames, rest: buf.subarray(at) };
 }
 
 export function crc16(buf: Uint8Array): number {

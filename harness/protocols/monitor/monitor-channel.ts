@@ -93,7 +93,7 @@ export class FieldMonitor {
         const r = await this.mb.read(table, start, count, opts);
         if (!r.ok) {
           const fail: MonitorRead = { ok: false, kind: r.kind, message: r.message, at: t0, elapsedMs: Date.now() - t0 };
-          if (this.opts.log !== 'none') this.ctx.evidence.append({ channel: 'monitor', conn: this.mb.conn, dir: 'error', text: `monitor read failed: ${r.message}` });
+          if (this.opts.log !== 'none') this.ctx.evidence.append({ channel: 'monitor', protocol: 'modbus', conn: this.mb.conn, dir: 'error', text: `monitor read failed: ${r.message}` });
           return fail;
         }
         for (const n of members) {
@@ -107,6 +107,7 @@ export class FieldMonitor {
     if ((this.opts.log ?? 'samples') === 'samples') {
       this.ctx.evidence.append({
         channel: 'monitor',
+        protocol: 'modbus',
         conn: this.mb.conn,
         dir: 'sample',
         text: Object.entries(values)

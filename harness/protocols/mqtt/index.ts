@@ -1,7 +1,13 @@
 import type { MqttInterface } from '../../profile/target-schema.js';
 import type { ProtocolModule } from '../protocol.js';
+import { AlertWatch } from './alert-watch.js';
 import { MqttAuthSurface } from './mqtt-auth.js';
+import { mqttDecoder } from './mqtt-decoder.js';
+import { malformedMqtt } from './malformed-mqtt.js';
+import { mqttIdentify } from './mqtt-identify.js';
 import { MqttPointAccess } from './mqtt-point-access.js';
+import { mqttPlaintext } from './mqtt-plaintext.js';
+import { mqttPrivilege } from './mqtt-privilege.js';
 
 const cfg = (t: { interfaces: { mqtt?: MqttInterface } }): MqttInterface => {
   if (!t.interfaces.mqtt) throw new Error('the target has no mqtt interface');
@@ -11,6 +17,9 @@ const cfg = (t: { interfaces: { mqtt?: MqttInterface } }): MqttInterface => {
 /** MQTT 3.1, 3.1.1 or 5 against the gateway's broker, plain or TLS. */
 const mqttProtocol: ProtocolModule = {
   name: 'mqtt',
+  malformed: malformedMqtt,
+  identify: mqttIdentify,
+  decoder: mqttDecoder,
   interfaces: (t) => (t.interfaces.mqtt ? ['mqtt'] : []),
   login: {
     surface: (t, _iface, ctx) => new MqttAuthSurface(cfg(t), ctx),
@@ -18,6 +27,10 @@ const mqttProtocol: ProtocolModule = {
     attemptBoundMs: (t) => 2 * cfg(t).timeoutMs + 1000,
     controlRole: 'user',
     anonymousBoundMs: (t) => 6 * cfg(t).timeoutMs,
+  },
+  alerts: {
+    declared: (t) => (t.interfaces.mqtt ? t.policy.alerts?.mqttTopic : undefined),
+    open: (t, account, ctx) => AlertWatch.open(cfg(t), t.policy.alerts!.mqttTopic!, account, ctx),
   },
   points: {
     path: () => 'mqtt',
@@ -28,6 +41,18 @@ const mqttProtocol: ProtocolModule = {
       if (!account) throw new Error('the profile declares no admin account (credentials.admin), which MQTT commands need');
       return MqttPointAccess.open(cfg(t), account, ctx);
     },
+  },
+  privilege: {
+    maps: (p) => p.mqtt !== undefined,
+    noPoint: 'no writable numeric point with an MQTT name is declared',
+    probe: (t, iface, accounts, plan, run) => mqttPrivilege(cfg(t), iface, accounts, plan, run),
+    // Two connects, two subscriptions, the first telemetry, two observed commands.
+    boundMs: (t) => 8 * cfg(t).timeoutMs,
+  },
+  secureChannel: {
+    probe: (t, iface, account, run) => mqttPlaintext(t, cfg(t), iface, account, run),
+    // The TLS control and up to two plaintext CONNECTs, each with TLS set-up or a connect deadline.
+    boundMs: (t) => 6 * cfg(t).timeoutMs,
   },
 };
 export default mqttProtocol;

@@ -171,7 +171,7 @@ export class MqttChannel {
       if (!txPending.length) return;
       const b = Buffer.concat(txPending);
       txPending = [];
-      ctx.evidence.append({ channel: channelName, conn, dir: 'tx', data: b, text: `${layer} ${b.length} bytes`, endpoints, ...(secure ? { attrs: { tls: true } } : {}) });
+      ctx.evidence.append({ channel: channelName, protocol: 'mqtt', conn, dir: 'tx', data: b, text: `${layer} ${b.length} bytes`, endpoints, ...(secure ? { attrs: { tls: true } } : {}) });
     };
     const raw = new Socket();
     let connectedAt = false;
@@ -182,20 +182,20 @@ export class MqttChannel {
       },
       rx: (b) => {
         flushTx();
-        ctx.evidence.append({ channel: channelName, conn, dir: 'rx', data: b, text: `${layer} ${b.length} bytes`, endpoints, ...(secure ? { attrs: { tls: true } } : {}) });
+        ctx.evidence.append({ channel: channelName, protocol: 'mqtt', conn, dir: 'rx', data: b, text: `${layer} ${b.length} bytes`, endpoints, ...(secure ? { attrs: { tls: true } } : {}) });
       },
     });
     raw.once('connect', () => {
       raw.setNoDelay(true);
       endpoints = { proto: 'tcp', local: `${raw.localAddress}:${raw.localPort}`, remote: `${raw.remoteAddress}:${raw.remotePort}` };
-      ctx.evidence.append({ channel: channelName, conn, dir: 'open', text: `tcp open ${url} (${endpoints.local} -> ${endpoints.remote})`, endpoints });
+      ctx.evidence.append({ channel: channelName, protocol: 'mqtt', conn, dir: 'open', text: `tcp open ${url} (${endpoints.local} -> ${endpoints.remote})`, endpoints });
       connectedAt = true;
       if (txPending.length) txTimer ??= setImmediate(flushTx);
     });
     raw.once('close', () => {
       flushTx();
       if (txTimer) clearImmediate(txTimer);
-      ctx.evidence.append({ channel: channelName, conn, dir: 'close', text: `tcp closed${connectedAt ? '' : ' (never connected)'}`, endpoints });
+      ctx.evidence.append({ channel: channelName, protocol: 'mqtt', conn, dir: 'close', text: `tcp closed${connectedAt ? '' : ' (never connected)'}`, endpoints });
     });
     raw.on('error', () => undefined);
     // Registered after the logging 'close' handler: resolves once the close record is written.
@@ -225,8 +225,8 @@ export class MqttChannel {
       ...('password' in creds ? { username: creds.username, password: creds.password } : {}),
     };
     const client = new MqttClient(() => stream as unknown as ReturnType<NonNullable<IClientOptions['createWebsocket']>>, options);
-    client.on('packetsend', (p) => ctx.evidence.append({ channel: channelName, conn, dir: 'event', text: `→ ${summarise(p, version)}`, endpoints }));
-    client.on('packetreceive', (p) => ctx.evidence.append({ channel: channelName, conn, dir: 'event', text: `← ${summarise(p, version)}`, endpoints }));
+    client.on('packetsend', (p) => ctx.evidence.append({ channel: channelName, protocol: 'mqtt', conn, dir: 'event', text: `→ ${summarise(p, version)}`, endpoints }));
+    client.on('packetreceive', (p) => ctx.evidence.append({ channel: channelName, protocol: 'mqtt', conn, dir: 'event', text: `← ${summarise(p, version)}`, endpoints }));
     let connack: Connack | undefined;
     client.on('packetreceive', (p) => {
       if (p.cmd !== 'connack') return;
@@ -278,7 +278,7 @@ export class MqttChannel {
     else if (outcome === 'close' || code === 'ECONNRESET' || code === 'EPIPE') kind = 'closed';
     else kind = 'protocol';
     const error = connack && connack.code !== 0 ? `CONNACK ${connack.code}: ${connack.reason}` : (e?.message ?? (kind === 'timeout' ? `no CONNACK within ${timeoutMs} ms` : 'connection closed before CONNACK'));
-    ctx.evidence.append({ channel: channelName, conn, dir: 'error', text: `connect ${url} failed (${kind}): ${error}`, endpoints });
+    ctx.evidence.append({ channel: channelName, protocol: 'mqtt', conn, dir: 'error', text: `connect ${url} failed (${kind}): ${error}`, endpoints });
     return { ok: false, kind, ...(connack ? { connack } : {}), error, elapsedMs: elapsedMs() };
   }
 

@@ -1,4 +1,5 @@
 /** Human-readable decoding of MQTT 3.1.1/5 control packets for report excerpts. */
+import type { DecodeStream, EvidenceDecoder } from '../capabilities/evidence-decoder.js';
 
 export const MQTT_TYPES = ['Reserved', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'] as const;
 
@@ -136,3 +137,17 @@ export function decodeMqtt(p: Buffer, level = 4): { type: number; name: string; 
     return { type, name, text: `${name} (truncated or redacted)` };
   }
 }
+
+/** Split by the remaining-length field; the protocol level of the connection's CONNECT governs v5 properties. */
+export const mqttDecoder: EvidenceDecoder = {
+  wireshark: { tcp: { dissector: 'mqtt', port: 1883 } },
+  split: (buf: Buffer) => {
+    const { packets, rest } = splitMqtt(buf);
+    return { units: packets, rest };
+  },
+  decode: (unit: Buffer, stream: DecodeStream) => {
+    const d = decodeMqtt(unit, (stream.state.get('level') as number | undefined) ?? 4);
+    if (d.level) stream.state.set('level', d.level);
+    return { text: d.text, type: d.type };
+  },
+};

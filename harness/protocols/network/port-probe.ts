@@ -113,7 +113,7 @@ export async function scanTcp(host: string, ports: number[] | string, opts: Scan
         if (state === 1) {
           open.push(port);
           const ep: EndpointPair = { proto: 'tcp', local: local ?? '?', remote: `${host}:${port}` };
-          ctx.evidence.append({ channel: 'probe', dir: 'event', text: `tcp ${host}:${port} open`, endpoints: ep, attrs: { port, state: 'open' } });
+          ctx.evidence.append({ channel: 'probe', protocol: 'network', dir: 'event', text: `tcp ${host}:${port} open`, endpoints: ep, attrs: { port, state: 'open' } });
         } else if (state === 4) errors.push({ port, code: code ?? 'unknown' });
         pump();
       };
@@ -147,6 +147,7 @@ export async function scanTcp(host: string, ports: number[] | string, opts: Scan
   const elapsedMs = Date.now() - t0;
   ctx.evidence.append({
     channel: 'probe',
+    protocol: 'network',
     dir: 'event',
     text: `tcp scan ${host}: ${list.length} ports, ${open.length} open, ${closed} closed, ${filtered.length} filtered${errors.length ? `, ${errors.length} errors` : ''} in ${elapsedMs} ms`,
     attrs: {
@@ -198,7 +199,7 @@ export async function grabBanner(
   const timeoutMs = opts.timeoutMs ?? 2000;
   let t: ByteTransport;
   try {
-    t = await ByteTransport.open(`tcp://${isIPv6(host) ? `[${host}]` : host}:${port}`, ctx, { channel: 'probe', signal: opts.signal, timeoutMs });
+    t = await ByteTransport.open(`tcp://${isIPv6(host) ? `[${host}]` : host}:${port}`, ctx, { channel: 'probe', protocol: 'network', signal: opts.signal, timeoutMs });
   } catch (e) {
     const ce = e as ChannelError;
     if (ce.kind === 'aborted') throw e;
@@ -273,16 +274,16 @@ export async function probeUdp(
       sock.connect(port, host, () => {
         const a = sock.address();
         endpoints = { proto: 'udp', local: `${a.address}:${a.port}`, remote: `${host}:${port}` };
-        ctx.evidence.append({ channel: 'probe', conn, dir: 'tx', data, text: `udp probe ${printable(data, 120)}`, endpoints });
+        ctx.evidence.append({ channel: 'probe', protocol: 'network', conn, dir: 'tx', data, text: `udp probe ${printable(data, 120)}`, endpoints });
         sock.send(data, (err) => err && resolve((err as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? 'closed' : 'open|filtered'));
       });
     });
     if (result === 'aborted') throw new ChannelError('aborted', `UDP probe ${host}:${port} cancelled`);
     if (typeof result === 'object') {
-      ctx.evidence.append({ channel: 'probe', conn, dir: 'rx', data: result.reply, text: `udp reply ${printable(result.reply, 200)}`, endpoints });
+      ctx.evidence.append({ channel: 'probe', protocol: 'network', conn, dir: 'rx', data: result.reply, text: `udp reply ${printable(result.reply, 200)}`, endpoints });
       return { state: 'open', reply: result.reply, elapsedMs: Date.now() - t0 };
     }
-    ctx.evidence.append({ channel: 'probe', conn, dir: 'event', text: `udp ${host}:${port} ${result}`, endpoints, attrs: { port, state: result } });
+    ctx.evidence.append({ channel: 'probe', protocol: 'network', conn, dir: 'event', text: `udp ${host}:${port} ${result}`, endpoints, attrs: { port, state: result } });
     return { state: result, elapsedMs: Date.now() - t0 };
   } finally {
     await new Promise<void>((r) => sock.close(() => r()));

@@ -1,7 +1,11 @@
 import type { OpcuaInterface } from '../../profile/target-schema.js';
 import type { ProtocolModule } from '../protocol.js';
+import { opcuaDecoder } from './opcua-decoder.js';
+import { opcuaIdentify } from './opcua-identify.js';
 import { firstOpcuaPoint, OpcuaAuthSurface, opcuaProofNode } from './opcua-auth.js';
 import { OpcuaPointAccess } from './opcua-point-access.js';
+import { opcuaPrivilege } from './opcua-privilege.js';
+import { opcuaSecurityNone } from './opcua-security-none.js';
 
 const cfg = (t: { interfaces: { opcua?: OpcuaInterface } }): OpcuaInterface => {
   if (!t.interfaces.opcua) throw new Error('the target has no opcua interface');
@@ -11,6 +15,8 @@ const cfg = (t: { interfaces: { opcua?: OpcuaInterface } }): OpcuaInterface => {
 /** OPC UA binary (opc.tcp) with the profile's security policy and mode. */
 const opcuaProtocol: ProtocolModule = {
   name: 'opcua',
+  identify: opcuaIdentify,
+  decoder: opcuaDecoder,
   interfaces: (t) => (t.interfaces.opcua ? ['opcua'] : []),
   login: {
     surface: (t, _iface, ctx) => new OpcuaAuthSurface(cfg(t), ctx, opcuaProofNode(t), firstOpcuaPoint(t)),
@@ -28,6 +34,18 @@ const opcuaProtocol: ProtocolModule = {
       if (!account) throw new Error('the profile declares no admin account (credentials.admin), which OPC UA writes need');
       return OpcuaPointAccess.open(cfg(t), account, ctx);
     },
+  },
+  privilege: {
+    maps: (p) => p.opcua !== undefined,
+    noPoint: 'no writable numeric point with an OPC UA node is declared',
+    probe: (t, iface, accounts, plan, run) => opcuaPrivilege(cfg(t), iface, accounts, plan, run),
+    // Two channels and sessions, three writes, read-backs.
+    boundMs: (t) => 10 * cfg(t).timeoutMs,
+  },
+  secureChannel: {
+    probe: (t, iface, account, run) => opcuaSecurityNone(t, cfg(t), iface, account, run),
+    // GetEndpoints on a secured channel, then a None channel with up to two session attempts.
+    boundMs: (t) => 7 * cfg(t).timeoutMs,
   },
 };
 export default opcuaProtocol;

@@ -129,7 +129,7 @@ export class OpcuaChannel {
       clientCertificateManager: certificateManager,
     });
     const log = (dir: 'tx' | 'rx' | 'open' | 'error', text: string, attrs?: Record<string, unknown>) =>
-      ctx.evidence.append({ channel: 'opcua', dir, text, endpoints, ...(attrs ? { attrs } : {}) });
+      ctx.evidence.append({ channel: 'opcua', protocol: 'opcua', dir, text, endpoints, ...(attrs ? { attrs } : {}) });
     log('tx', `Connect ${url} (Hello, OpenSecureChannel ${policy}/${mode})`);
     const signal = opSignal(ctx, opts, timeoutMs);
     try {
@@ -266,7 +266,7 @@ export class OpcuaChannel {
     this.closing ??= (async () => {
       await this.closeSession();
       await raceSignal(this.client.disconnect(), AbortSignal.timeout(3000), 'disconnect').catch(() => undefined);
-      this.ctx.evidence.append({ channel: 'opcua', conn: this.conn, dir: 'close', text: 'disconnected', endpoints: this.endpoints });
+      this.ctx.evidence.append({ channel: 'opcua', protocol: 'opcua', conn: this.conn, dir: 'close', text: 'disconnected', endpoints: this.endpoints });
       await rm(this.pkiDir, { recursive: true, force: true });
       repairOpensslEnv();
     })();
@@ -291,7 +291,7 @@ export class OpcuaChannel {
   }
 
   private log(dir: 'tx' | 'rx', text: string, attrs?: Record<string, unknown>): void {
-    this.ctx.evidence.append({ channel: 'opcua', conn: this.conn, dir, text, endpoints: this.endpoints, ...(attrs ? { attrs: { ...attrs, service: true } } : {}) });
+    this.ctx.evidence.append({ channel: 'opcua', protocol: 'opcua', conn: this.conn, dir, text, endpoints: this.endpoints, ...(attrs ? { attrs: { ...attrs, service: true } } : {}) });
   }
 
   /** Race a service call against the deadline; on deadline the late result is cleaned up by `onLate`. */
@@ -303,7 +303,7 @@ export class OpcuaChannel {
       if (e instanceof ChannelError) throw e;
       const ce = toChannelError(e, `OPC UA ${what}`, 'protocol');
       if (ce.kind === 'timeout') {
-        this.ctx.evidence.append({ channel: 'opcua', conn: this.conn, dir: 'error', text: `${what}: deadline`, endpoints: this.endpoints });
+        this.ctx.evidence.append({ channel: 'opcua', protocol: 'opcua', conn: this.conn, dir: 'error', text: `${what}: deadline`, endpoints: this.endpoints });
         throw new ChannelError(abortKind(this.ctx, opts), ce.message, { cause: e });
       }
       throw e; // service faults are interpreted by the caller (statusFromError)

@@ -31,6 +31,8 @@ export interface SerialSettings {
 export interface ByteTransportOptions extends OpOptions, SerialSettings {
   /** Evidence channel name (console, modbus-tcp, modbus-rtu, ...). */
   channel: string;
+  /** Registry name of the protocol spoken on the stream, set on every record (the reports decode by it). */
+  protocol?: string;
   /** Prefix of the connection id; defaults to the channel name. */
   connPrefix?: string;
   /** Log every received chunk as an rx record (default true). false: the owner logs rx itself with logRx(). */
@@ -224,6 +226,7 @@ export class ByteTransport {
   logTx(bytes: Uint8Array, text?: string): void {
     this.ctx.evidence.append({
       channel: this.opts.channel,
+      ...(this.opts.protocol ? { protocol: this.opts.protocol } : {}),
       conn: this.conn,
       dir: 'tx',
       data: bytes,
@@ -237,6 +240,7 @@ export class ByteTransport {
     if (bytes.length === 0) return;
     this.ctx.evidence.append({
       channel: this.opts.channel,
+      ...(this.opts.protocol ? { protocol: this.opts.protocol } : {}),
       conn: this.conn,
       dir: 'rx',
       data: bytes,
@@ -293,6 +297,7 @@ export class ByteTransport {
   private logOpen(target: string): void {
     this.ctx.evidence.append({
       channel: this.opts.channel,
+      ...(this.opts.protocol ? { protocol: this.opts.protocol } : {}),
       conn: this.conn,
       dir: 'open',
       text: `${this.kind} open ${target} (${this.endpoints.local} -> ${this.endpoints.remote})`,
@@ -327,6 +332,7 @@ export class ByteTransport {
     this.flushRx();
     this.ctx.evidence.append({
       channel: this.opts.channel,
+      ...(this.opts.protocol ? { protocol: this.opts.protocol } : {}),
       conn: this.conn,
       dir: 'close',
       text: `${this.kind} closed by ${this.closedBy}${this.closeErr ? `: ${this.closeErr.message}` : ''}`,

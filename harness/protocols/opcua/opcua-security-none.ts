@@ -1,9 +1,13 @@
-import { ChannelError } from '../../harness/protocols/transport/channel.js';
-import { OpcuaChannel } from '../../harness/protocols/opcua/opcua-channel.js';
-import type { ScenarioContext } from '../../harness/runner/scenario-context.js';
+import type { Judgement } from '../../core/finding.js';
+import type { ResolvedAccount } from '../../profile/secrets.js';
+import type { OpcuaInterface, TargetProfile } from '../../profile/target-schema.js';
+import { InterfaceFindings } from '../capabilities/interface-findings.js';
+import type { ProbeRun } from '../capabilities/probe-run.js';
+import { ChannelError } from '../transport/channel.js';
+import { OpcuaChannel } from './opcua-channel.js';
 
 /** Outcome of trying to really use a SecurityPolicy None channel. */
-export interface NoneSessionCheck {
+interface NoneSessionCheck {
   /** 'activated': a session over None worked; 'refused': the server said no; 'undecided': no server answer. */
   outcome: 'activated' | 'refused' | 'undecided';
   detail: string;
@@ -18,11 +22,10 @@ const SECURITY_REJECTED = /^BadSecurity(Mode|Policy)Rejected$|^BadSecurityChecks
  * security mode, the least-privileged account is tried. The endpoint is injected when not
  * advertised, so the server's own answer is what counts (node-opcua would refuse locally).
  */
-export async function tryNoneSession(ctx: ScenarioContext): Promise<NoneSessionCheck> {
-  const iface = ctx.target.interfaces.opcua!;
+async function tryNoneSession(cfg: OpcuaInterface, acct: ResolvedAccount | undefined, run: Pick<ProbeRun, 'channelCtx'>): Promise<NoneSessionCheck> {
   let ch: OpcuaChannel;
   try {
-    ch = await OpcuaChannel.connect(iface, ctx.channelCtx, { securityPolicy: 'None', securityMode: 'None' });
+    ch = await OpcuaChannel.connect(cfg, run.channelCtx, { securityPolicy: 'None', securityMode: 'None' });
   } catch (e) {
     if (e instanceof ChannelError && e.kind === 'aborted') throw e;
     const kind = e instanceof ChannelError ? e.kind : 'protocol';
@@ -32,7 +35,6 @@ export async function tryNoneSession(ctx: ScenarioContext): Promise<NoneSessionC
     const anon = await ch.createSession('anonymous', { injectEndpoint: true });
     if (anon.ok) return { outcome: 'activated', detail: 'an anonymous session over None/None was activated' };
     if (SECURITY_REJECTED.test(anon.status)) return { outcome: 'refused', detail: `session over None refused (${anon.status})` };
-    const acct = ctx.secrets.user ?? ctx.secrets.admin;
     if (!anon.status.startsWith('Bad') || !acct) return { outcome: 'undecided', detail: `anonymous session over None: ${anon.status}${acct ? '' : ' and no account to try'}` };
     const user = await ch.createSession({ username: acct.username, password: acct.password }, { injectEndpoint: true });
     if (user.ok) return { outcome: 'activated', detail: `a session for '${acct.username}' over None/None was activated` };
@@ -49,45 +51,44 @@ export async function tryNoneSession(ctx: ScenarioContext): Promise<NoneSessionC
  * answers GetEndpoints), every advertised endpoint with SecurityMode/Policy None is a FAIL when None
  * is declared off, and a forced None session is tried for real (a hidden None endpoint FAILs too).
  */
-export async function probeOpcuaSecurityNone(ctx: ScenarioContext): Promise<void> {
-  const iface = ctx.target.interfaces.opcua!;
-  const ch = ctx.track(await OpcuaChannel.connect(iface, ctx.channelCtx));
+export async function opcuaSecurityNone(target: TargetProfile, cfg: OpcuaInterface, iface: string, acct: ResolvedAccount | undefined, run: ProbeRun): Promise<Judgement> {
+  const f = new InterfaceFindings(iface);
+  const ch = run.track(await OpcuaChannel.connect(cfg, run.channelCtx));
   const eps = await ch.getEndpoints();
   await ch.close();
-  ctx.control(`GetEndpoints over ${iface.securityPolicy}/${iface.securityMode}`, {
+  const answered = f.control(`GetEndpoints over ${cfg.securityPolicy}/${cfg.securityMode}`, {
     passed: eps.length > 0,
     actual: eps.length,
-    iface: 'opcua',
     reason: 'OPC UA positive control failed: GetEndpoints returned no endpoint',
   });
+  if (!answered) return f;
   const label = (e: (typeof eps)[number]) => `${e.securityPolicy}/${e.securityMode}`;
+  const all = [...new Set(eps.map(label))];
   const insecure = [...new Set(eps.filter((e) => e.securityMode === 'None' || e.securityPolicy === 'None').map(label))];
-  ctx.measure('opcuaEndpoints', [...new Set(eps.map(label))], { iface: 'opcua' });
-  ctx.measure('opcuaEndpointsWithoutSecurity', insecure, { iface: 'opcua', limits: { equals: 0 } });
+  f.measure('opcuaEndpoints', all);
+  f.measure('opcuaEndpointsWithoutSecurity', insecure, { limits: { equals: 0 } });
 
-  const none = await tryNoneSession(ctx);
-  ctx.measure('opcuaNoneSession', none.outcome, { iface: 'opcua' });
-  ctx.log(`None/None session check: ${none.detail}`);
+  const none = await tryNoneSession(cfg, acct, run);
+  f.measure('opcuaNoneSession', none.outcome);
+  run.log(`None/None session check: ${none.detail}`);
 
-  if (ctx.target.policy.secureChannel.opcuaSecurityNone) {
-    return ctx.notApplicable(`SecurityPolicy None is declared allowed (policy.secureChannel.opcuaSecurityNone: true); noted: ${insecure.join(', ') || 'none advertised'}; ${none.detail}`, 'opcua');
+  if (target.policy.secureChannel.opcuaSecurityNone) {
+    return f.end('NOT_APPLICABLE', `SecurityPolicy None is declared allowed (policy.secureChannel.opcuaSecurityNone: true); noted: ${insecure.join(', ') || 'none advertised'}; ${none.detail}`);
   }
-  const offered = ctx.check('no OPC UA endpoint without security', {
+  const offered = f.check('no OPC UA endpoint without security', {
     expected: 'no None endpoint',
     actual: insecure,
     passed: insecure.length === 0,
-    iface: 'opcua',
     reason: `OPC UA offers endpoints without security (${insecure.join(', ')})${none.outcome === 'activated' ? `; ${none.detail}` : ''}`,
   });
-  if (!offered) return;
-  const used = ctx.check('no session over SecurityPolicy None', {
+  if (!offered) return f;
+  const held = f.check('no session over SecurityPolicy None', {
     expected: 'refused',
     actual: none.detail,
     passed: none.outcome !== 'activated',
-    iface: 'opcua',
     reason: `OPC UA hides a None endpoint: ${none.detail} although none is advertised`,
   });
-  if (!used) return;
-  if (none.outcome === 'undecided') return ctx.inconclusive(`no None endpoint advertised, but the forced None session got no decision: ${none.detail}`, 'opcua');
-  ctx.pass(`every endpoint is secured (${[...new Set(eps.map(label))].join(', ')}); ${none.detail}`, 'opcua');
+  if (!held) return f;
+  if (none.outcome === 'undecided') return f.end('INCONCLUSIVE', `no None endpoint advertised, but the forced None session got no decision: ${none.detail}`);
+  return f.end('PASS', `every endpoint is secured (${all.join(', ')}); ${none.detail}`);
 }

@@ -1,0 +1,9 @@
+import { renderHtmlReport } from '../html/html-report.js';
+import { RUN_FILES } from '../runs/run-files.js';
+import type { ReportWriter } from './report-writer.js';
+
+/** report.html: the self-contained page a person reads (built by reports/html/). */
+export const htmlWriter: ReportWriter = {
+  file: RUN_FILES.html,
+  render: (run) => renderHtmlReport(run.report, run.records),
+};
