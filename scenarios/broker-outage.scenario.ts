@@ -1,7 +1,7 @@
 import { FaultSession, faultCycleMs, safeStateNotApplicable } from '../harness/faults/fault-session.js';
 import { faultsConfig } from '../harness/faults/faults-config.js';
 import { describeAction, labActionBoundMs, runLabAction } from '../harness/faults/lab-action.js';
-import { judgeReconnect, openUpstream, upstreamNotApplicable } from '../harness/faults/upstream-link.js';
+import { judgeReconnect, openUpstream, upstreamControlNotApplicable } from '../harness/faults/upstream-link.js';
 import { scenario } from '../harness/runner/scenario.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 
@@ -17,8 +17,7 @@ export default scenario({
   requirements: ['CPSF:L2.009', 'IEC62443-4-2:CR7.1', 'EN303645:5.9-1', 'EN303645:5.9-2', 'EN303645:5.9-3'],
   interfaces: ['modbus-tcp'],
   changesState: true,
-  notApplicableWhen: (t) =>
-    safeStateNotApplicable(t) ?? upstreamNotApplicable(t) ?? (faultsConfig(t).upstream!.control ? undefined : 'the profile does not declare how to stop and start the upstream broker (faults.upstream.control)'),
+  notApplicableWhen: (t) => safeStateNotApplicable(t) ?? upstreamControlNotApplicable(t),
   budgetMs: (t) => 20_000 + budget(t),
   async run(ctx) {
     // The local side first: a device that cannot even be mastered ends here, before any upstream wait.

@@ -1,4 +1,4 @@
-import { FaultSession, faultCycleMs, safeStateNotApplicable } from '../harness/faults/fault-session.js';
+import { FaultSession, faultCycleMs, preWindowMs, safeStateNotApplicable, type SafeStatePolicy } from '../harness/faults/fault-session.js';
 import { scenario } from '../harness/runner/scenario.js';
 
 /**
@@ -36,6 +36,6 @@ export default scenario({
 });
 
 /** Long enough to see the reaction and then the safe state holding. */
-function faultMs(ss: { reactionMs: number; heartbeat?: { periodMs: number } }): number {
-  return ss.reactionMs + Math.max(1000, 10 * (ss.heartbeat?.periodMs ?? 100));
+function faultMs(ss: SafeStatePolicy): number {
+  return ss.reactionMs + preWindowMs(ss);
 }

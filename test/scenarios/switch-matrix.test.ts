@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { ScenarioDefinition } from '../../harness/runner/scenario-definition.js';
-import { loadCatalog } from '../../harness/runner/scenario-catalog.js';
+import { loadCatalog } from '../../scenarios/catalog.js';
 import { profilePreset } from '../../simulators/gateway/profiles.js';
 import type { SimConfigOverrides } from '../../simulators/gateway/sim-config.js';
 import { needParts } from '../support/real-parts.js';
