@@ -8,14 +8,14 @@
 #   tshark           decodes the pcapng the harness writes
 #   chromium         headless check of the HTML report (fonts-liberation: readable screenshots)
 #   docker.io        Docker engine for container targets (started by scripts/docker-up.sh)
-#   python3-pymodbus independent Modbus implementation for cross-checks
+#   python3-pymodbus independent Modbus implementation for cross-checks (python3-serial, python3-serial-asyncio: its imports)
 #   iproute2         `ip netns` / veth for the full-range port scan in a namespace
 #   openssl          the simulator's throw-away TLS certificates (also copied into the sim image)
 #   libmodbus-dev, gcc, libc6-dev, pkg-config: the benchmark's reference Modbus client (bench/ref/modbus-ref.c)
 #   procps           ps/pgrep for the CI teardown's leftover check
 set -euo pipefail
 
-PACKAGES=(socat mosquitto mosquitto-clients nmap tshark chromium fonts-liberation docker.io python3-pymodbus iproute2 openssl libmodbus-dev gcc libc6-dev pkg-config procps)
+PACKAGES=(socat mosquitto mosquitto-clients nmap tshark chromium fonts-liberation docker.io python3-pymodbus python3-serial python3-serial-asyncio iproute2 openssl libmodbus-dev gcc libc6-dev pkg-config procps)
 
 if [[ "$(uname -s)" != Linux ]] || ! command -v dpkg-query >/dev/null 2>&1; then
   echo "setup-system: needs a Debian/Ubuntu system with apt (found $(uname -s))" >&2
