@@ -43,15 +43,16 @@ export default scenario({
   },
 });
 
-/** Controls first (a failed one stops the interface), then what was observed, then the judgement. */
+/**
+ * The probe's findings (controls first: a failed one stops the interface), then the judgement. A
+ * device that declares unauthenticated use allowed gets NOT_APPLICABLE with what was seen noted.
+ */
 function record(ctx: ScenarioContext, iface: string, protocol: string, r: UnauthenticatedResult): void {
-  for (const c of r.controls) ctx.control(c.name, { passed: c.passed, actual: c.actual, iface, reason: c.reason });
-  for (const o of r.observations) ctx.measure(o.name, o.value, { iface, ...(o.unit ? { unit: o.unit } : {}) });
-  if (r.outcome === 'accepted' && ctx.target.policy.anonymous[protocol]) {
-    return ctx.notApplicable(`unauthenticated ${protocol} use is declared allowed (policy.anonymous.${protocol}); noted: ${r.detail}`, iface);
-  }
-  for (const c of r.checks) ctx.check(c.name, { expected: c.expected, actual: c.actual, passed: c.passed, iface, reason: c.reason });
-  if (r.outcome === 'accepted' && r.checks.every((c) => c.passed)) ctx.fail(r.detail, iface);
+  const allowed = r.outcome === 'accepted' && ctx.target.policy.anonymous[protocol] === true;
+  ctx.recordFindings({ findings: allowed ? r.findings.filter((f) => f.kind !== 'check') : r.findings });
+  if (allowed) return ctx.notApplicable(`unauthenticated ${protocol} use is declared allowed (policy.anonymous.${protocol}); noted: ${r.detail}`, iface);
+  const failedCheck = r.findings.some((f) => f.kind === 'check' && !f.passed);
+  if (r.outcome === 'accepted' && !failedCheck) ctx.fail(r.detail, iface);
   else if (r.outcome === 'refused') ctx.pass(r.detail, iface);
   else if (r.outcome === 'undecided') ctx.inconclusive(r.detail, iface);
 }

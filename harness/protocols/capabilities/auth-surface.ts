@@ -1,3 +1,5 @@
+import type { Judgement } from '../../core/finding.js';
+import type { InterfaceFindings } from './interface-findings.js';
 /**
  * One place a user logs in (console, MQTT CONNECT, OPC UA ActivateSession), reduced to what the
  * credential, lockout and session oracles need. Implementations live next to this file, one per
@@ -22,36 +24,25 @@ export interface AuthAttempt {
   durationMs: number;
 }
 
-/** A value the probe saw, recorded as a measurement of the interface ("telemetryReceivedAnonymously"). */
-export interface Observation {
-  name: string;
-  value: boolean | number | string | null;
-  unit?: string;
-}
-
-/** One expectation of a probe (or a positive control before it), with the reason that names the weakness when it fails. */
-export interface ProbeCheck {
-  name: string;
-  expected: string;
-  actual: string;
-  passed: boolean;
-  reason: string;
-}
-
 /**
- * Unauthenticated use of one interface, judged by its effect. The positive control (a declared
- * account logs in) comes first: without it a refusal means nothing.
+ * Unauthenticated use of one interface, judged by its effect: the positive controls (a declared
+ * account logs in; without it a refusal means nothing), what was observed, and the checks, in
+ * order, as findings of the interface. The scenario decides what the outcome means for the device's
+ * declaration (anonymous use may be declared allowed).
  * - accepted: the device let an unauthenticated client in (a failed check says how);
  * - refused: it did not (`detail` says how it refused);
- * - undecided: no decision (timeout, no prompt, garbage).
+ * - undecided: no decision (a failed control, a timeout, no prompt, garbage).
  */
-export interface UnauthenticatedResult {
-  /** Positive controls in order; the probe stops at the first that fails. */
-  controls: ProbeCheck[];
+export interface UnauthenticatedResult extends Judgement {
   outcome: 'accepted' | 'refused' | 'undecided';
   detail: string;
-  checks: ProbeCheck[];
-  observations: Observation[];
+}
+
+/** The result when the profile declares no account for the positive control. */
+export function noControlAccount(f: InterfaceFindings, what: string): UnauthenticatedResult {
+  const reason = `no account declared: the ${what} positive control (a valid login) cannot run`;
+  f.control('a declared account logs in', { actual: 'no account', passed: false, reason });
+  return { findings: f.findings, outcome: 'undecided', detail: reason };
 }
 
 /** The declared accounts a probe may use for its positive control, in the order it should prefer. */

@@ -1,6 +1,7 @@
 import { compilePattern } from '../../profile/pattern.js';
 import type { ConsoleInterface } from '../../profile/target-schema.js';
-import type { ControlAccount, ProbeCheck, UnauthenticatedResult } from '../capabilities/auth-surface.js';
+import { noControlAccount, type ControlAccount, type UnauthenticatedResult } from '../capabilities/auth-surface.js';
+import { InterfaceFindings } from '../capabilities/interface-findings.js';
 import type { ConsoleChannel } from './console-channel.js';
 
 /**
@@ -10,44 +11,32 @@ import type { ConsoleChannel } from './console-channel.js';
  * output, not by what the prompt looks like).
  */
 export async function consoleUnauthenticated(con: ConsoleChannel, cfg: ConsoleInterface, acct: ControlAccount | undefined, signal: AbortSignal): Promise<UnauthenticatedResult> {
-  const checks: ProbeCheck[] = [];
-  const controls: ProbeCheck[] = [];
-  const observations: UnauthenticatedResult['observations'] = [];
-  const result = (outcome: UnauthenticatedResult['outcome'], detail: string): UnauthenticatedResult => ({ outcome, detail, controls, checks, observations });
-  if (!acct) {
-    controls.push({ name: 'a declared account logs in', expected: 'an account', actual: 'no account', passed: false, reason: 'no account declared: the console positive control (a valid login) cannot run' });
-    return result('undecided', controls[0]!.reason);
-  }
+  const f = new InterfaceFindings('console');
+  const result = (outcome: UnauthenticatedResult['outcome'], detail: string): UnauthenticatedResult => ({ findings: f.findings, outcome, detail });
+  if (!acct) return noControlAccount(f, 'console');
   const statusOk = compilePattern(cfg.responses.statusOk);
   const op = { signal };
 
   const login = await con.login(acct.username, acct.password, op);
-  const loginControl: ProbeCheck = {
-    name: `login as '${acct.username}' reaches a shell`,
-    expected: 'shell prompt',
+  const loginFailed = `console positive control failed: login as '${acct.username}' ended '${login.outcome}'`;
+  const loggedIn = f.control(`login as '${acct.username}' reaches a shell`, {
     passed: login.outcome === 'shell',
     actual: `${login.outcome}${login.promptSeen ? ` (${login.promptSeen})` : ''}`,
-    reason: `console positive control failed: login as '${acct.username}' ended '${login.outcome}'`,
-  };
-  controls.push(loginControl);
-  if (!loginControl.passed) return result('undecided', loginControl.reason);
+    reason: loginFailed,
+  });
+  if (!loggedIn) return result('undecided', loginFailed);
   const st = await con.run(cfg.commands.status, op).catch((e: Error) => ({ output: e.message, promptSeen: 'error' }));
-  const control: ProbeCheck = {
-    name: `"${cfg.commands.status}" works after login`,
-    expected: 'declared statusOk output',
-    passed: statusOk.test(st.output),
-    actual: st.output.slice(0, 200),
-    reason: `console positive control failed: "${cfg.commands.status}" after login did not print the declared statusOk output`,
-  };
-  controls.push(control);
-  if (!control.passed) return result('undecided', control.reason);
+  const statusFailed = `console positive control failed: "${cfg.commands.status}" after login did not print the declared statusOk output`;
+  if (!f.control(`"${cfg.commands.status}" works after login`, { passed: statusOk.test(st.output), actual: st.output.slice(0, 200), reason: statusFailed })) {
+    return result('undecided', statusFailed);
+  }
   await con.logout(op);
 
   // (1) No shell without login.
   const probe = await con.probeWithoutLogin(op);
-  observations.push({ name: 'consoleShellWithoutLogin', value: probe.shell });
+  f.measure('consoleShellWithoutLogin', probe.shell);
   const shellReason = `console gives a shell without login ('${probe.promptSeen}' prompt after ${probe.after})`;
-  checks.push({ name: 'console gives no shell without login', expected: 'login prompt', actual: probe.promptSeen ?? 'no prompt', passed: !probe.shell, reason: shellReason });
+  f.check('console gives no shell without login', { expected: 'login prompt', actual: probe.promptSeen ?? 'no prompt', passed: !probe.shell, reason: shellReason });
   if (probe.shell) return result('accepted', shellReason);
   if (!probe.promptSeen) return result('undecided', 'console showed no login prompt when woken without logging in');
 
@@ -57,15 +46,14 @@ export async function consoleUnauthenticated(con: ConsoleChannel, cfg: ConsoleIn
   const pats: Record<string, RegExp> = { statusOk, login: compilePattern(cfg.prompts.login), password: compilePattern(cfg.prompts.password), shell: compilePattern(cfg.prompts.shell) };
   const w = await con.tryWaitFor(pats, { timeoutMs: cfg.timeoutMs, signal });
   const ran = w?.matched === 'statusOk' || statusOk.test(w?.before ?? con.pending);
-  observations.push({ name: 'consoleStatusBeforeLoginRan', value: ran });
+  f.measure('consoleStatusBeforeLoginRan', ran);
   // A device that took the command as a user name now asks for a password: answer it empty (one failed login).
   if (w?.matched === 'password') {
     await con.sendRaw(cfg.wakeup, { text: 'empty password', signal });
     await con.tryWaitFor({ login: pats.login!, failure: compilePattern(cfg.prompts.failure) }, { timeoutMs: cfg.timeoutMs, signal });
   }
   const ranReason = `console ran "${cfg.commands.status}" before login (its output appeared)`;
-  checks.push({
-    name: `"${cfg.commands.status}" typed before login prints nothing`,
+  f.check(`"${cfg.commands.status}" typed before login prints nothing`, {
     expected: 'no status output',
     actual: w ? `${w.matched}: ${w.text.slice(0, 200)}` : 'no answer',
     passed: !ran,

@@ -1,5 +1,6 @@
 import type { MqttInterface } from '../../profile/target-schema.js';
-import type { ControlAccount, ProbeCheck, UnauthenticatedResult } from '../capabilities/auth-surface.js';
+import { noControlAccount, type ControlAccount, type UnauthenticatedResult } from '../capabilities/auth-surface.js';
+import { InterfaceFindings } from '../capabilities/interface-findings.js';
 import { classifyConnack } from './mqtt-connack.js';
 import type { MqttConnectResult, MqttCredentials } from './mqtt-channel.js';
 
@@ -24,45 +25,35 @@ export async function mqttUnauthenticated(
   acct: ControlAccount | undefined,
   session: (creds: MqttCredentials) => Promise<MqttSessionProbe>,
 ): Promise<UnauthenticatedResult> {
-  const controls: ProbeCheck[] = [];
-  const checks: ProbeCheck[] = [];
-  const observations: UnauthenticatedResult['observations'] = [];
-  const result = (outcome: UnauthenticatedResult['outcome'], detail: string): UnauthenticatedResult => ({ outcome, detail, controls, checks, observations });
+  const f = new InterfaceFindings('mqtt');
+  const result = (outcome: UnauthenticatedResult['outcome'], detail: string): UnauthenticatedResult => ({ findings: f.findings, outcome, detail });
   const topic = cfg.topics.telemetry;
-  if (!acct) {
-    controls.push({ name: 'a declared account connects', expected: 'an account', actual: 'no account', passed: false, reason: 'no account declared: the MQTT positive control (a valid login) cannot run' });
-    return result('undecided', controls[0]!.reason);
-  }
+  if (!acct) return noControlAccount(f, 'MQTT');
 
   const good = await session({ username: acct.username, password: acct.password });
   const failure = good.stage === 'unreachable' ? `unreachable: ${good.error}` : good.stage === 'connect' && !good.connect.ok ? `${good.connect.kind}: ${good.connect.error}` : '';
-  controls.push({
-    name: `'${acct.username}' connects to ${cfg.url}`,
-    expected: 'CONNACK 0',
-    passed: connected(good),
-    actual: connected(good) ? 'CONNACK 0' : failure,
-    reason: `MQTT positive control failed: '${acct.username}' could not connect (${failure})`,
-  });
-  if (!connected(good)) return result('undecided', controls[0]!.reason);
-  observations.push({ name: 'telemetryReceivedWithAccount', value: received(good) });
+  const controlFailed = `MQTT positive control failed: '${acct.username}' could not connect (${failure})`;
+  if (!f.control(`'${acct.username}' connects to ${cfg.url}`, { passed: connected(good), actual: connected(good) ? 'CONNACK 0' : failure, reason: controlFailed })) {
+    return result('undecided', controlFailed);
+  }
+  f.measure('telemetryReceivedWithAccount', received(good));
 
   const anon = await session({ anonymous: true });
   if (anon.stage === 'unreachable') {
-    observations.push({ name: 'anonymousConnect', value: 'unreachable' });
+    f.measure('anonymousConnect', 'unreachable');
     return result('undecided', `anonymous MQTT CONNECT got no decisive answer (unreachable: ${anon.error})`);
   }
   const c = anon.connect;
-  observations.push({ name: 'anonymousConnect', value: c.ok ? 'CONNACK 0' : c.connack ? `CONNACK ${c.connack.code}` : c.kind });
+  f.measure('anonymousConnect', c.ok ? 'CONNACK 0' : c.connack ? `CONNACK ${c.connack.code}` : c.kind);
   if (connected(anon)) {
-    observations.push({ name: 'telemetryReceivedAnonymously', value: received(anon) });
+    f.measure('telemetryReceivedAnonymously', received(anon));
     const what = received(anon)
       ? 'and received telemetry'
       : anon.stage === 'telemetry'
         ? `(CONNACK 0; subscription to ${topic} granted, no telemetry within ${cfg.timeoutMs} ms${received(good) ? '' : ', none for the valid account either'})`
         : `(CONNACK 0; subscription to ${topic} refused)`;
     const detail = `anonymous MQTT client accepted ${what}`;
-    checks.push({
-      name: 'anonymous MQTT CONNECT refused',
+    f.check('anonymous MQTT CONNECT refused', {
       expected: cfg.protocolVersion === 5 ? 'CONNACK 0x86/0x87' : 'CONNACK 4/5',
       actual: `CONNACK 0, telemetry ${received(anon) ? 'received' : 'not received'}`,
       passed: false,

@@ -6,6 +6,7 @@
 import { createSocket } from 'node:dgram';
 import { isIPv6, Socket } from 'node:net';
 import type { EndpointPair } from '../../evidence/evidence-record.js';
+import { readBanner, type BannerRead } from '../transport/banner.js';
 import { ByteTransport } from '../transport/byte-transport.js';
 import { abortKind, ChannelError, nextConnId, opSignal, printable, type ChannelContext, type OpOptions } from '../transport/channel.js';
 
@@ -205,40 +206,15 @@ export async function grabBanner(
     if (ce.kind === 'aborted') throw e;
     return { state: ce.kind === 'refused' ? 'closed' : 'filtered', banner: Buffer.alloc(0), text: '', nudged: false };
   }
-  const chunks: Buffer[] = [];
   const max = opts.maxBytes ?? 1024;
-  let nudged = false;
+  let read: BannerRead;
   try {
-    const waitData = (ms: number) =>
-      new Promise<void>((resolve) => {
-        const signal = opSignal(ctx, { signal: opts.signal, timeoutMs: ms }, ms);
-        const finish = () => {
-          off();
-          offClose();
-          signal.removeEventListener('abort', finish);
-          resolve();
-        };
-        const off = t.onData((b) => {
-          chunks.push(b);
-          // A little grace so a banner split in two segments is read whole.
-          if (chunks.reduce((n, x) => n + x.length, 0) >= max) finish();
-          else setTimeout(finish, 50);
-        });
-        const offClose = t.onClose(() => finish());
-        if (signal.aborted) return finish();
-        signal.addEventListener('abort', finish, { once: true });
-      });
-    await waitData(Math.floor(timeoutMs / 2));
-    if (!chunks.length && !t.closed && opts.nudge !== false) {
-      nudged = true;
-      await t.write('\r\n', { signal: opts.signal, timeoutMs, text: 'banner nudge \\r\\n' }).catch(() => undefined);
-      await waitData(Math.ceil(timeoutMs / 2));
-    }
+    read = await readBanner(t, ctx, { timeoutMs, signal: opts.signal, maxBytes: max, nudge: opts.nudge });
     if (ctx.signal?.aborted || opts.signal?.aborted) throw new ChannelError('aborted', `banner grab ${host}:${port} cancelled`);
   } finally {
     await t.close();
   }
-  const banner = Buffer.concat(chunks).subarray(0, max);
+  const { banner, nudged } = read;
   return { state: 'open', banner, text: printable(banner, max), nudged };
 }
 

@@ -1,4 +1,5 @@
-import type { ControlAccount, ProbeCheck, UnauthenticatedResult } from '../capabilities/auth-surface.js';
+import { noControlAccount, type ControlAccount, type UnauthenticatedResult } from '../capabilities/auth-surface.js';
+import { InterfaceFindings } from '../capabilities/interface-findings.js';
 import type { OpcuaChannel } from './opcua-channel.js';
 
 /**
@@ -13,40 +14,29 @@ export async function opcuaUnauthenticated(
   acct: ControlAccount | undefined,
   read: { name: string; nodeId: string } | undefined,
 ): Promise<UnauthenticatedResult> {
-  const controls: ProbeCheck[] = [];
-  const checks: ProbeCheck[] = [];
-  const observations: UnauthenticatedResult['observations'] = [];
-  const result = (outcome: UnauthenticatedResult['outcome'], detail: string): UnauthenticatedResult => ({ outcome, detail, controls, checks, observations });
-  if (!acct) {
-    controls.push({ name: 'a declared account activates a session', expected: 'an account', actual: 'no account', passed: false, reason: 'no account declared: the OPC UA positive control (a valid session) cannot run' });
-    return result('undecided', controls[0]!.reason);
-  }
+  const f = new InterfaceFindings('opcua');
+  const result = (outcome: UnauthenticatedResult['outcome'], detail: string): UnauthenticatedResult => ({ findings: f.findings, outcome, detail });
+  if (!acct) return noControlAccount(f, 'OPC UA');
   const ctl = await ch.createSession({ username: acct.username, password: acct.password });
-  controls.push({
-    name: `'${acct.username}' activates a session over ${security}`,
-    expected: 'Good',
-    passed: ctl.ok,
-    actual: ctl.status,
-    reason: `OPC UA positive control failed: '${acct.username}' could not activate a session (${ctl.status})`,
-  });
-  if (!ctl.ok) return result('undecided', controls[0]!.reason);
+  const controlFailed = `OPC UA positive control failed: '${acct.username}' could not activate a session (${ctl.status})`;
+  if (!f.control(`'${acct.username}' activates a session over ${security}`, { passed: ctl.ok, actual: ctl.status, reason: controlFailed })) return result('undecided', controlFailed);
   await ch.closeSession();
 
   const eps = await ch.getEndpoints();
   const advertised = eps.filter((e) => e.userTokenTypes.includes('Anonymous'));
-  observations.push({ name: 'opcuaAnonymousAdvertised', value: advertised.length > 0 });
+  f.measure('opcuaAnonymousAdvertised', advertised.length > 0);
   const advNote = advertised.length
     ? `anonymous token advertised on ${advertised.map((e) => `${e.securityPolicy}/${e.securityMode}`).join(', ')}`
     : 'anonymous not advertised; a real anonymous ActivateSession was sent';
 
   const anon = await ch.createSession('anonymous');
-  observations.push({ name: 'opcuaAnonymousActivateSession', value: anon.status });
+  f.measure('opcuaAnonymousActivateSession', anon.status);
   if (anon.ok) {
     const rd = read ? await ch.read(read.nodeId).catch(() => undefined) : undefined;
     const what = rd?.ok ? ` and read ${read!.name} = ${JSON.stringify(rd.value)}` : '';
     await ch.closeSession();
     const detail = `anonymous OPC UA session activated${what} (${advNote})`;
-    checks.push({ name: 'anonymous OPC UA ActivateSession refused', expected: 'Bad* (BadIdentityTokenInvalid/Rejected, BadUserAccessDenied)', actual: anon.status, passed: false, reason: detail });
+    f.check('anonymous OPC UA ActivateSession refused', { expected: 'Bad* (BadIdentityTokenInvalid/Rejected, BadUserAccessDenied)', actual: anon.status, passed: false, reason: detail });
     return result('accepted', detail);
   }
   if (anon.status.startsWith('Bad')) {

@@ -1,0 +1,12 @@
+import type { Report } from '../../harness/core/result-schema.js';
+import type { EvidenceRecord } from '../../harness/evidence/evidence-record.js';
+
+/**
+ * The in-memory run record every report writer takes: the run's report and its evidence records,
+ * already reconciled (a killed run's report rebuilt from the evidence) and redacted. Built once per
+ * rendering by render-run.ts, from the runner's record or from the run directory.
+ */
+export interface RenderInput {
+  report: Report;
+  records: EvidenceRecord[];
+}
