@@ -1,8 +1,8 @@
 /**
  * Default credentials and password policy (CPSF L2.005, plant-IoT manual 2-3).
  *
- * Part 1, every login interface (console, MQTT, OPC UA): positive control with the profile's
- * own account, then every vendor/well-known default from `credentials.defaults`. A login counts
+ * Part 1, every login interface (console, MQTT, OPC UA): positive control with an account the
+ * profile declares on that interface (NOT_APPLICABLE there without one), then every vendor/well-known default from `credentials.defaults`. A login counts
  * only when an authenticated-only action worked (AuthOutcome 'accepted'). 'restricted' (logs in,
  * can do nothing but change the password) is tolerated only when the profile declares
  * `defaultCredential: must-change`. After each refused default that names one of the profile's
@@ -10,9 +10,9 @@
  * probe, and it resets the failure counter so the defaults never lock the account.
  *
  * Part 2, password policy (profile declares `passwordPolicy`, the console has `changePassword`,
- * and `allowStateChanges` is set; otherwise it is skipped and the PASS reason says so): on the
- * `user` account when there is one (changing the admin's password is what a lab can least afford
- * to get wrong), else the admin. Probes, each judged by effect (which password logs in after):
+ * and `allowStateChanges` is set; otherwise it is skipped and the PASS reason says so): on a
+ * non-admin account of the changing interface when there is one (changing the admin's password is
+ * what a lab can least afford to get wrong), else its admin. Probes, each judged by effect (which password logs in after):
  * too short, too few character classes, reuse of the current password (reply only: reuse leaves
  * nothing to observe), a strong change verified on EVERY interface (new works, old refused), and
  * reuse of the previous password (must be refused when history > 0).
@@ -31,7 +31,7 @@ import { changeInterface, logAttempt, passwordPartAttempts, passwordPolicyPart }
 import type { ResolvedAccount } from '../harness/profile/secrets.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';
-import { VerdictStop, type ScenarioContext } from '../harness/runner/scenario-context.js';
+import type { ScenarioContext } from '../harness/runner/scenario-context.js';
 
 type AuthIface = string;
 
@@ -69,13 +69,13 @@ export default scenario({
   budgetMs,
   async run(ctx) {
     const t = ctx.target;
-    const account = ctx.secrets.admin ?? ctx.secrets.user;
-    if (!account) throw new VerdictStop('ERROR', 'the profile declares no account (credentials.admin/user): no positive control is possible');
     const surfaces: Map<AuthIface, ClosableSurface> = ctx.logins();
-    const known = [ctx.secrets.admin, ctx.secrets.user].filter((a): a is ResolvedAccount => !!a);
 
     await ctx.forEachInterface([...surfaces.keys()], async (iface) => {
-      await defaultsOn(ctx, iface, surfaces.get(iface)!, account, known);
+      // Each interface's own accounts: the positive control (an admin where there is one) and the
+      // real accounts whose failure counters the defaults must not push to a lock.
+      const account = ctx.account(iface, { any: true, prefer: 'admin' });
+      await defaultsOn(ctx, iface, surfaces.get(iface)!, account, ctx.accounts(iface));
     });
 
     await passwordPolicyPart(ctx, surfaces);

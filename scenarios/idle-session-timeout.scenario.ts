@@ -14,11 +14,9 @@
 import { interfacesOffering } from '../harness/protocols/registry.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';
-import { VerdictStop } from '../harness/runner/scenario-context.js';
 
 /** Harness work around the device operations. */
 const HARNESS_SLACK_MS = 10_000;
-const NO_ACCOUNT = 'the profile declares no account to log in with';
 const noIdleTimeout = (iface: string) => `the profile declares no idle timeout (policy.idleTimeoutMs): an idle ${iface} session never ends`;
 
 export function idleMarginMs(timeoutMs: number): number {
@@ -45,13 +43,13 @@ export default scenario({
       for (const { iface } of offering) ctx.fail(noIdleTimeout(iface), iface);
       return;
     }
-    const account = ctx.secrets.user ?? ctx.secrets.admin;
-    if (!account) throw new VerdictStop('ERROR', NO_ACCOUNT);
     const wait = { idleTimeoutMs, marginMs: idleMarginMs(idleTimeoutMs) };
     await ctx.forEachInterface(
       offering.map((o) => o.iface),
       async (iface) => {
         const cap = offering.find((o) => o.iface === iface)!.capability;
+        // The least-privileged account declared on this interface; NOT_APPLICABLE there without one.
+        const account = ctx.account(iface);
         ctx.recordFindings(await cap.probe(ctx.target, iface, account, wait, ctx));
       },
     );

@@ -6,12 +6,15 @@
  * duration T (still refused), then polling from T until the good login works again. Measures the
  * actual threshold and lock duration per interface (limits: = N, within [T, T + tolerance]).
  *
- * - Account: the `user` account when the profile has one; locking the admin is a denial-of-service
- *   risk on a real device (and the admin stays free to watch the alert topic).
+ * - Account: per interface, the least privileged account the profile declares there (locking the
+ *   admin is a denial-of-service risk on a real device); NOT_APPLICABLE on an interface without one.
+ * - Alert reader: an account whose role may read the alert topic (admins first, so the watcher is
+ *   not the account being locked), subscribed before the walks; the lock alert is recognised by
+ *   `policy.alerts.match` on `payloadKey` (default: "lock" anywhere in the payload).
  * - Reconnects: the MQTT and OPC UA surfaces open a fresh connection for every attempt, so a lock
  *   reached at N there also shows that reconnecting does not reset the counter.
- * - Alert: where the profile declares an alert destination (policy.alerts) the target has, the admin
- *   subscribes before the walks; a message mentioning the lock must arrive within ALERT_WINDOW_MS of the N-th failure.
+ * - Alert: where the profile declares an alert destination (policy.alerts) the target has, a
+ *   message about the lock must arrive within ALERT_WINDOW_MS of the N-th failure.
  * - No lockout declared: L2.007 requires one, so the scenario does not become NOT_APPLICABLE. It
  *   probes with a reference threshold of 10 (the top of NIST SP 800-53 AC-7's usual range): the
  *   good password still accepted after 10 failures is a FAIL; refused means the device has some
@@ -26,10 +29,11 @@ import { isRefusal } from '../harness/protocols/capabilities/auth-surface.js';
 import type { ClosableSurface } from '../harness/protocols/protocol.js';
 import { alertSource, loginInterfaces, type LoginInterface } from '../harness/protocols/registry.js';
 import { lockoutWalk, type LockoutPolicy, type LockoutWalkResult } from '../harness/oracles/lockout-walk.js';
+import { compilePattern } from '../harness/profile/pattern.js';
 import type { ResolvedAccount } from '../harness/profile/secrets.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';
-import { VerdictStop, type MeasurementSpec, type ScenarioContext } from '../harness/runner/scenario-context.js';
+import type { MeasurementSpec, ScenarioContext } from '../harness/runner/scenario-context.js';
 
 /** How long after the N-th failure an alert may take to arrive. */
 export const ALERT_WINDOW_MS = 5_000;
@@ -76,9 +80,12 @@ export default scenario({
   budgetMs,
   async run(ctx) {
     const t = ctx.target;
-    const acct = ctx.secrets.user ?? ctx.secrets.admin;
-    if (!acct) throw new VerdictStop('ERROR', 'the profile declares no account (credentials.user/admin) to walk the lockout with');
-    if (!ctx.secrets.user) ctx.log('no user account declared: walking the lockout with the admin account (a denial-of-service risk on a real device)');
+    // Least privileged first; an admin only where the interface has nothing else.
+    const acctOn = (iface: AuthIface): ResolvedAccount => {
+      const a = ctx.account(iface);
+      if (a.admin) ctx.log(`[${iface}] no non-admin account declared: walking the lockout with the admin ${a.username} (a denial-of-service risk on a real device)`);
+      return a;
+    };
     const ifaces = lockIfaces(t).map((i) => i.iface);
     if (!ifaces.length) {
       ctx.notApplicable(`the target has none of the lockout interfaces the profile declares (${t.policy.lockout?.interfaces.join(', ')})`);
@@ -86,15 +93,15 @@ export default scenario({
     }
     const surfaces: Map<AuthIface, ClosableSurface> = ctx.logins(ifaces);
     const l = t.policy.lockout;
-    if (!l) return undeclared(ctx, surfaces, acct);
+    if (!l) return undeclared(ctx, surfaces, acctOn);
     // Set when a walk may have left the account locked (it locked and was not seen to unlock).
-    let lockedOn: AuthIface | undefined;
+    let lockedOn: { iface: AuthIface; acct: ResolvedAccount } | undefined;
     // Teardown waits out a whole lock plus a few attempts: bounded by the declared timings, not a fixed figure.
     const unlockWaitMs = (iface: AuthIface) => l.durationMs + l.toleranceMs + 2 * lockIfaces(t).find((i) => i.iface === iface)!.login.attemptBoundMs(t);
     ctx.defer(
-      `wait until ${acct.username} logs in again`,
+      'wait until a locked account logs in again',
       async () => {
-        if (lockedOn) await waitUsable(ctx, [surfaces.get(lockedOn)!], acct, l.durationMs + l.toleranceMs, AbortSignal.timeout(unlockWaitMs(lockedOn)));
+        if (lockedOn) await waitUsable(ctx, [surfaces.get(lockedOn.iface)!], lockedOn.acct, l.durationMs + l.toleranceMs, AbortSignal.timeout(unlockWaitMs(lockedOn.iface)));
       },
       { timeoutMs: Math.max(...ifaces.map(unlockWaitMs)) + 1000 },
     );
@@ -102,7 +109,9 @@ export default scenario({
     const alerts = await alertWatch(ctx);
     const policy: LockoutPolicy = { threshold: l.threshold, durationMs: l.durationMs, toleranceMs: l.toleranceMs, resetOnSuccess: l.resetOnSuccess };
     await ctx.forEachInterface(ifaces, async (iface) => {
-      if (lockedOn) await waitUsable(ctx, [surfaces.get(iface)!], acct, l.durationMs + l.toleranceMs, ctx.signal);
+      const acct = acctOn(iface);
+      // A lock left by the previous walk may cover this interface too (one account database), when it is the same account.
+      if (lockedOn && lockedOn.acct.username === acct.username) await waitUsable(ctx, [surfaces.get(iface)!], acct, l.durationMs + l.toleranceMs, ctx.signal);
       lockedOn = undefined;
       if (iface !== 'console') ctx.log(`[${iface}] every attempt uses a fresh connection: a lock at N also shows reconnecting does not reset the counter`);
       let lockAt: number | undefined;
@@ -120,7 +129,7 @@ export default scenario({
         },
       });
       const locked = walk.lockedAtThreshold || walk.measuredThreshold !== undefined;
-      if (locked && walk.steps.at(-1)?.outcome !== 'accepted') lockedOn = iface;
+      if (locked && walk.steps.at(-1)?.outcome !== 'accepted') lockedOn = { iface, acct };
       judge(ctx, iface, policy, walk);
       if (alerts && walk.lockedAtThreshold && lockAt !== undefined) await judgeAlert(ctx, iface, alerts, lockAt);
     });
@@ -171,34 +180,67 @@ function judge(ctx: ScenarioContext, iface: AuthIface, p: LockoutPolicy, w: Lock
     iface,
     reason: `positive control failed: the good password did not log in on ${iface} before the walk (${w.steps[0]?.outcome}: ${w.steps[0]?.detail})`,
   });
-  if (w.undecided) return ctx.inconclusive(`an attempt gave no decision during the lockout walk on ${iface}: ${w.undecided}`, iface);
   const spec = lockoutSpecs(iface, p, w);
+  if (w.undecided) {
+    // What the walk proved before the undecided attempt stands (FAIL first): a good login accepted
+    // at or past the threshold is no lockout, whatever the line did afterwards.
+    const late = acceptedPastThreshold(w, p.threshold);
+    if (late.length) ctx.check(spec.threshold.name, { expected: `good login refused after ${p.threshold} failures`, actual: late.map((s) => `${s.label}: accepted`), passed: false, iface, reason: `good password still accepted on ${iface} after ${late.map((s) => s.label.replace(/\D+/g, ' ').trim()).join(', ')} failed logins (no lockout at the declared ${p.threshold})` });
+    else if (w.measuredThreshold !== undefined) ctx.assess(spec.threshold, w.measuredThreshold);
+    return ctx.inconclusive(`an attempt gave no decision during the lockout walk on ${iface}: ${w.undecided}`, iface);
+  }
   if (!ctx.assess(spec.threshold, w.measuredThreshold ?? null)) return;
   if (!ctx.assess(spec.duration, w.measuredLockMs ?? null)) return;
   ctx.pass(`locks at ${p.threshold} failures, unlocks after ${w.measuredLockMs} ms (declared ${p.durationMs} ms + ${p.toleranceMs} ms)`, iface);
 }
 
-/** Subscribe to the declared alert destination as admin BEFORE any walk; undefined when none is declared. */
+/** Good logins the walk saw accepted after `threshold` or more consecutive failures. */
+function acceptedPastThreshold(w: LockoutWalkResult, threshold: number) {
+  return w.steps.filter((s) => s.password === 'good' && s.outcome === 'accepted' && Number(/^good after (\d+) failures$/.exec(s.label)?.[1] ?? -1) >= threshold);
+}
+
+/**
+ * Subscribe to the declared alert destination BEFORE any walk, as an account allowed to read it
+ * (admins first: the watcher should not be an account a walk locks); undefined when none is declared.
+ */
 async function alertWatch(ctx: ScenarioContext): Promise<AlertFeed | undefined> {
   const source = alertSource(ctx.target);
   if (!source) {
     ctx.log('lock alert not checked: the profile declares no alert destination the target has (policy.alerts)');
     return undefined;
   }
-  const admin = ctx.secrets.admin ?? ctx.secrets.user!;
+  const iface = source.protocol.name;
+  const reader = [...ctx.accounts(iface, { reads: source.destination })].sort((a, b) => Number(b.admin) - Number(a.admin))[0];
+  if (!reader) {
+    ctx.notApplicable(`lock alert not checked: the profile declares no account on ${iface} whose role may read ${source.destination} (accounts, roles.<r>.mqtt.read)`, iface);
+    return undefined;
+  }
   try {
-    return ctx.track(await source.protocol.alerts!.open(ctx.target, admin, ctx.channelCtx));
+    return ctx.track(await source.protocol.alerts!.open(ctx.target, reader, ctx.channelCtx));
   } catch (e) {
     if (ctx.signal.aborted) throw e;
-    ctx.inconclusive(`could not watch the alert topic ${source.destination} as ${admin.username} (${(e as Error).message}): the lock alert is unchecked`, source.protocol.name);
+    ctx.inconclusive(`could not watch the alert topic ${source.destination} as ${reader.username} (${(e as Error).message}): the lock alert is unchecked`, iface);
     return undefined;
+  }
+}
+
+/** Whether an alert message is about a lock: the declared match on the declared payload key, else "lock" anywhere. */
+function isLockAlert(t: TargetProfile, text: string): boolean {
+  const a = t.policy.alerts;
+  const match = a?.match ? compilePattern(a.match) : ALERT_MATCH;
+  if (!a?.payloadKey) return match.test(text);
+  try {
+    const v = (JSON.parse(text) as Record<string, unknown>)[a.payloadKey];
+    return v !== undefined && match.test(typeof v === 'string' ? v : JSON.stringify(v));
+  } catch {
+    return false;
   }
 }
 
 async function judgeAlert(ctx: ScenarioContext, iface: AuthIface, w: AlertFeed, lockAt: number): Promise<void> {
   const until = lockAt + ALERT_WINDOW_MS;
   if (Date.now() < until) await ctx.sleep(until - Date.now());
-  const hit = w.messages.find((m) => m.at >= lockAt && m.at <= until && ALERT_MATCH.test(m.text));
+  const hit = w.messages.find((m) => m.at >= lockAt && m.at <= until && isLockAlert(ctx.target, m.text));
   ctx.log(`[${iface}] ${w.messages.length} message(s) on ${w.topic}${hit ? `; the lock alert: ${hit.text.slice(0, 200)}` : ', none about the lock'}`);
   ctx.assess(
     {
@@ -233,12 +275,13 @@ async function waitUsable(ctx: ScenarioContext, surfaces: ClosableSurface[], acc
 }
 
 /** No lockout declared: does the good password still work after REFERENCE_THRESHOLD failures? */
-async function undeclared(ctx: ScenarioContext, surfaces: Map<AuthIface, ClosableSurface>, acct: ResolvedAccount): Promise<void> {
+async function undeclared(ctx: ScenarioContext, surfaces: Map<AuthIface, ClosableSurface>, acctOn: (iface: AuthIface) => ResolvedAccount): Promise<void> {
   const n = REFERENCE_THRESHOLD;
   let lockedBy: AuthIface | undefined;
   await ctx.forEachInterface([...surfaces.keys()], async (iface) => {
     if (lockedBy) return ctx.log(`[${iface}] not probed: the account may still be locked by the undeclared lock seen on ${lockedBy}`);
     const s = surfaces.get(iface)!;
+    const acct = acctOn(iface);
     const c = await s.attempt(acct.username, acct.password, ctx.signal);
     ctx.control(`good login works on ${iface}`, { passed: c.outcome === 'accepted', actual: c.detail, iface, reason: `positive control failed on ${iface}: ${c.detail}` });
     for (let i = 1; i <= n; i++) {

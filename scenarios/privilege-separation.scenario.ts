@@ -1,20 +1,24 @@
 import { writePlanFor } from '../harness/oracles/write-observation.js';
 import { hasAccounts } from '../harness/protocols/capabilities/privilege.js';
-import { interfacesOffering } from '../harness/protocols/registry.js';
+import { nonAdminRoles } from '../harness/profile/account-query.js';
+import { roleMayWrite } from '../harness/profile/role-permits.js';
+import { interfacesOffering, protocolOf } from '../harness/protocols/registry.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';
 
 /**
- * Admin/user separation (CPSF L2.016): on every interface with accounts, the non-admin account
- * (credentials.user) cannot change a setpoint, judged by effect — admin read-back and the
- * independent field monitor — after the admin's own in-range write took effect (positive control).
- * The MQTT topic ACL of a logged-in non-admin is checked here (delivery on the command topic).
- * A protocol without accounts (Modbus) declares so; its interfaces are NOT_APPLICABLE with its reason.
+ * Admin/user separation (CPSF L2.016): on every interface with accounts, each non-admin role the
+ * profile declares there cannot change a setpoint, judged by effect — admin read-back and the
+ * independent field monitor — after that interface's admin's own in-range write took effect
+ * (positive control). A role the profile grants the write (roles.<r>.console.commands,
+ * mqtt.write, opcua.write) is not probed for it. The MQTT topic ACL of a logged-in non-admin is
+ * checked here (delivery on the command topic). A protocol without accounts (Modbus) declares so;
+ * its interfaces are NOT_APPLICABLE with its reason, as is an interface without an admin or
+ * without a non-admin account.
  */
 
 /** Harness work around the device operations: opening the field monitor, restores in teardown. */
 const HARNESS_SLACK_MS = 20_000;
-const NO_ACCOUNT_PAIR = 'the profile must declare an admin and a non-admin account (credentials.admin, credentials.user with role user) to test separation';
 
 function budgetMs(t: TargetProfile): number {
   return interfacesOffering(t, 'privilege').reduce((ms, { capability }) => ms + (hasAccounts(capability) ? capability.boundMs(t) : 0), HARNESS_SLACK_MS);
@@ -39,8 +43,6 @@ export default scenario({
     t.policy.privilegeSeparation ? undefined : 'profile declares no admin/user separation (policy.privilegeSeparation: false)',
   budgetMs,
   async run(ctx) {
-    const { admin, user } = ctx.secrets;
-    if (!admin || !user || user.role !== 'user' || admin.role !== 'admin') return ctx.inconclusive(NO_ACCOUNT_PAIR);
     const offering = interfacesOffering(ctx.target, 'privilege');
     await ctx.forEachInterface(
       offering.map((o) => o.iface),
@@ -51,7 +53,13 @@ export default scenario({
         if (unsupported) return ctx.notApplicable(unsupported, iface);
         const plan = writePlanFor(ctx.target, cap.maps, ctx);
         if (!plan) return ctx.notApplicable(cap.noPoint, iface);
-        ctx.recordFindings(await cap.probe(ctx.target, iface, { admin, user }, plan, ctx));
+        const admin = ctx.account(iface, { role: 'admin' });
+        const protocol = protocolOf(ctx.target, iface)!.name;
+        const roles = nonAdminRoles(ctx.secrets, iface, protocol);
+        if (!roles.length) return ctx.notApplicable(`the profile declares no non-admin account on ${iface} (accounts[].interfaces): nothing to separate`, iface);
+        const probed = roles.filter((u) => !roleMayWrite(u.permissions, protocol, ctx.target, plan.point));
+        if (!probed.length) return ctx.notApplicable(`every non-admin role on ${iface} (${roles.map((u) => u.role).join(', ')}) is granted writes of ${plan.name} (roles): nothing to separate`, iface);
+        for (const user of probed) ctx.recordFindings(await cap.probe(ctx.target, iface, { admin, user }, plan, ctx));
       },
     );
   },

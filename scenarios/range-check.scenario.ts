@@ -4,6 +4,7 @@ import { PointProbe } from '../harness/oracles/range-probe.js';
 import { declaredReaction } from '../harness/oracles/range-reaction.js';
 import type { PointAccess, PointRef } from '../harness/protocols/capabilities/point-access.js';
 import { pointInterfaces, type PointInterface } from '../harness/protocols/registry.js';
+import type { ResolvedAccount } from '../harness/profile/secrets.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';
 
@@ -63,18 +64,22 @@ export default scenario({
   async run(ctx) {
     const t = ctx.target;
     const points = rangePoints(t);
-    const observers = ctx.recordFindings(await openRangeObservers(t, ctx.secrets, points, ctx.channelCtx))!;
+    // Alerts are read by an account allowed to read the alert topic (admins first).
+    const topic = t.policy.alerts?.mqttTopic;
+    const reader = topic && ctx.has('mqtt') ? [...ctx.accounts('mqtt', { reads: topic })].sort((a, b) => Number(b.admin) - Number(a.admin))[0] : undefined;
+    const observers = ctx.recordFindings(await openRangeObservers(t, reader, points, ctx.channelCtx))!;
     for (const c of observers.closeables) ctx.track(c);
     const byIface = new Map(pointInterfaces(t).map((pi) => [pi.iface, pi]));
-    const open = (pi: PointInterface, signal: AbortSignal) =>
-      pi.points.open(t, pi.iface, pi.points.needsAccount ? ctx.secrets.admin : undefined, { evidence: ctx.evidence, signal });
+    // Writes go through the admin the profile declares on that interface (NOT_APPLICABLE there without one).
+    const open = (pi: PointInterface, account: ResolvedAccount | undefined, signal: AbortSignal) => pi.points.open(t, pi.iface, account, { evidence: ctx.evidence, signal });
 
     await ctx.forEachInterface([...byIface.keys()], async (iface) => {
       const pi = byIface.get(iface)!;
       const path = pi.points.path(iface);
+      const account = pi.points.needsAccount ? ctx.account(iface, { role: 'admin' }) : undefined;
       let access: PointAccess;
       try {
-        access = ctx.track(await open(pi, ctx.signal));
+        access = ctx.track(await open(pi, account, ctx.signal));
       } catch (e) {
         if (ctx.signal.aborted) throw e;
         ctx.recordFindings(accessUnavailable(path, e));
@@ -93,12 +98,14 @@ export default scenario({
           access,
           point,
           declared,
+          declaredFor: (method) => declaredReaction(point.spec, pi.points.reactionKey, method),
           ...(observers.monitor ? { monitor: observers.monitor } : {}),
           safeOutputs: t.policy.safeState?.outputs ?? [],
           ...(t.policy.safeState ? { watchdogMs: t.policy.safeState.watchdogMs } : {}),
           ...(observers.alerts ? { alerts: observers.alerts } : {}),
           // Teardown runs after the scenario's own channels and budget are gone: a fresh access with its own deadline.
-          reopen: () => open(pi, AbortSignal.timeout(RESTORE_OPS * pi.points.timeoutMs(t))),
+          reopen: () => open(pi, account, AbortSignal.timeout(RESTORE_OPS * pi.points.timeoutMs(t))),
+          restorations: ctx.restorations,
         });
         ctx.defer(`restore ${point.name} on ${path}`, async () => void ctx.recordFindings(await probe.restoreIfNeeded()));
         try {

@@ -34,13 +34,13 @@ export default scenario({
   changesState: false,
   budgetMs,
   async run(ctx) {
-    // The least-privileged declared account runs the positive control over the secured channel.
-    const account = ctx.secrets.user ?? ctx.secrets.admin;
     const offering = interfacesOffering(ctx.target, 'secureChannel');
     await ctx.forEachInterface(
       offering.map((o) => o.iface),
       async (iface) => {
         const cap = offering.find((o) => o.iface === iface)!.capability;
+        // The least-privileged account declared on this interface runs the positive control over the secured channel.
+        const account = ctx.accounts(iface)[0];
         ctx.recordFindings(await cap.probe(ctx.target, iface, account, ctx));
       },
     );

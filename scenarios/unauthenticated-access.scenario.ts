@@ -35,8 +35,8 @@ export default scenario({
       const surface = logins.get(iface)!;
       const { protocol, login } = protocols.get(iface)!;
       if (!surface.unauthenticated) return ctx.notApplicable(`the ${protocol.name} protocol module has no unauthenticated-access probe`, iface);
-      const { admin, user } = ctx.secrets;
-      const account = login.controlRole === 'admin' ? (admin ?? user) : (user ?? admin);
+      // The positive control logs in with an account the profile declares on this interface.
+      const account = ctx.account(iface, { any: true, prefer: login.controlRole === 'admin' ? 'admin' : 'non-admin' });
       const r = await surface.unauthenticated(account, ctx.signal);
       record(ctx, iface, protocol.name, r);
     });

@@ -14,6 +14,20 @@ export const AssertionSchema = z.object({
 });
 export type Assertion = z.infer<typeof AssertionSchema>;
 
+/**
+ * The verdict of one check of a scenario (a declared measurement, an expectation, a positive
+ * control, or a verdict the scenario recorded directly), per interface where it has one. A check
+ * that found a FAIL keeps it: later errors add checks, they never rewrite one.
+ */
+export const CheckResultSchema = z.object({
+  name: z.string(),
+  verdict: VerdictSchema,
+  iface: z.string().optional(),
+  /** Why, when the verdict is not PASS (names the weakness for a FAIL). */
+  reason: z.string().optional(),
+});
+export type CheckResult = z.infer<typeof CheckResultSchema>;
+
 /** The outcome of one scenario against one target (one line of results[] in report.json). */
 export const ScenarioResultSchema = z.object({
   scenarioId: z.string(),
@@ -29,6 +43,8 @@ export const ScenarioResultSchema = z.object({
   changesState: z.boolean(),
   /** Per-interface verdicts when a scenario runs on several interfaces. */
   perInterface: z.record(z.string(), VerdictSchema).optional(),
+  /** Per-check verdicts in the order they were recorded (absent in reports written before they existed). */
+  checks: z.array(CheckResultSchema).optional(),
   /** Range of evidence.jsonl records written while the scenario ran. */
   evidence: z.object({ firstSeq: z.number().int(), lastSeq: z.number().int() }).optional(),
 });

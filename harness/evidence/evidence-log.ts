@@ -72,6 +72,11 @@ export class EvidenceLog {
     return this.seq;
   }
 
+  /** SHA-256 of the last line written (GENESIS before the first): what the next record's prev will be. */
+  get headHash(): string {
+    return this.prev;
+  }
+
   append(input: EvidenceInput): EvidenceRecord {
     const r = this.redactor;
     const data =

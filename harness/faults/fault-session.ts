@@ -14,7 +14,8 @@ import { analyseHeartbeat, type HeartbeatSpec } from '../monitor/invariants/hear
 import { near, type OutputExpectation } from '../monitor/invariants/invariant.js';
 import { summaryFindings } from '../monitor/summary-findings.js';
 import { valueOf, type MonitorSample } from '../monitor/sample.js';
-import { startSampler, type Sampler, type SamplerStats } from '../monitor/sampler.js';
+import type { Sampler, SamplerStats } from '../monitor/sampler.js';
+import { startSamplerThread } from '../monitor/sampler-thread.js';
 import { evaluateFaultRun, type FaultExpectation, type MonitorSummary } from '../monitor/summary.js';
 import type { FaultScene } from './fault-scene.js';
 import { FaultTimeline } from './fault-timeline.js';
@@ -77,7 +78,15 @@ export class FaultSession {
   static async open(ctx: FaultScene, opts: FaultSessionOptions = {}): Promise<Judgement<FaultSession>> {
     const t = ctx.target;
     const ss = t.policy.safeState!;
-    const hb = ss.heartbeat ? { point: ss.heartbeat.point, periodMs: ss.heartbeat.periodMs, jitterToleranceMs: ss.heartbeat.jitterToleranceMs } : undefined;
+    const fc = faultsConfig(t);
+    const hb: HeartbeatSpec | undefined = ss.heartbeat
+      ? {
+          point: ss.heartbeat.point, periodMs: ss.heartbeat.periodMs, jitterToleranceMs: ss.heartbeat.jitterToleranceMs,
+          ...(ss.heartbeat.minWithinTolerancePct !== undefined ? { minWithinFraction: ss.heartbeat.minWithinTolerancePct / 100 } : {}),
+          ...(ss.heartbeat.maxOutageMs !== undefined ? { maxOutageMs: ss.heartbeat.maxOutageMs } : {}),
+          maxUnobservedPct: fc.monitorMaxUnobservedPct,
+        }
+      : undefined;
     const preMs = opts.preMs ?? preWindowMs(ss);
     const f = new Findings();
 
@@ -109,7 +118,8 @@ export class FaultSession {
     });
 
     const monitor = ctx.track(await FieldMonitor.open(t.monitor!, ctx.channelCtx, { log: 'none' }));
-    const sampler = startSampler({ source: monitor, periodMs: faultsConfig(t).monitorPeriodMs, evidence: ctx.evidence, signal: ctx.signal, conn: 'monitor-sampler' });
+    // Off this event loop: a busy scenario must not make the device look stalled (the sampler measures its own lateness).
+    const sampler = startSamplerThread({ monitor: t.monitor!, periodMs: fc.monitorPeriodMs, evidence: ctx.evidence, signal: ctx.signal, conn: 'monitor-sampler' });
     ctx.defer('stop monitor sampler', async () => { await sampler.stop(); });
     master.start();
 
@@ -173,6 +183,7 @@ export class FaultSession {
       recoveryMs: this.safeState.recoveryMs,
       config: opts.config,
       sampler: opts.samplerStats ?? this.sampler.stats(),
+      maxUnobservedPct: faultsConfig(this.scene.target).monitorMaxUnobservedPct,
     });
     return { findings: summaryFindings(summary, { prefix: opts.prefix }).findings, value: summary };
   }

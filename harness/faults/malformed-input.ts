@@ -6,6 +6,7 @@
  */
 import { Findings, type Judgement } from '../core/finding.js';
 import type { MalformedInputCapability, MalformedSession } from '../protocols/capabilities/malformed-input.js';
+import { findAccount } from '../profile/account-query.js';
 import { targetInterfaces } from '../protocols/registry.js';
 import type { FaultScene } from './fault-scene.js';
 import { rawExchange } from './raw-exchange.js';
@@ -25,10 +26,17 @@ export function malformedInterfaces(scene: Pick<FaultScene, 'target'>): Malforme
   return targetInterfaces(scene.target).flatMap((i) => (i.protocol.malformed ? [{ iface: i.iface, malformed: i.protocol.malformed }] : []));
 }
 
+function adminOn(scene: FaultScene, iface: string): { account?: NonNullable<ReturnType<typeof findAccount>['account']> } {
+  const protocol = targetInterfaces(scene.target).find((i) => i.iface === iface)?.protocol.name;
+  const account = findAccount(scene.secrets, iface, protocol, { role: 'admin' }).account;
+  return account ? { account } : {};
+}
+
 /** Opens the interface's probe session (closed at the scenario's end). */
 export async function openMalformed(scene: FaultScene, m: MalformedInterface): Promise<MalformedSession> {
   const session = await m.malformed.open(scene.target, m.iface, {
-    ...(scene.secrets.admin ? { account: scene.secrets.admin } : {}),
+    // The interface's own admin, where the profile declares one there.
+    ...adminOn(scene, m.iface),
     reactionWaitMs: REACTION_WINDOW_MS,
     signal: scene.signal,
     raw: (o) => rawExchange({ ...o, evidence: scene.evidence, signal: scene.signal }),

@@ -5,11 +5,16 @@
  * a request is only sent when its connection has room (at most `maxInFlight` outstanding), so an
  * overwhelmed device lowers the achieved rate instead of growing an unbounded queue here.
  * Written on raw sockets (no per-frame evidence: one summary per step is logged by the caller).
+ * The pace is a closed loop: answers free room and are refilled at once, in one write per
+ * connection (storm-connection.ts); the timer only starts sends the schedule allows.
  */
 import { Socket } from 'node:net';
 import { parseTcpUrl } from '../protocols/transport/channel.js';
-import { checkResponse, mbapFrame, readPdu } from '../protocols/modbus/modbus-codec.js';
-import { percentile, round2 } from '../monitor/stats.js';
+import { readPdu } from '../protocols/modbus/modbus-codec.js';
+import { round2 } from '../monitor/stats.js';
+import { newCounters, StormConnection } from './storm-connection.js';
+import { stormVerifier } from './storm-verify.js';
+import { stormWorkers } from './storm-workers.js';
 
 export interface ModbusStormOptions {
   /** tcp://host:port */
@@ -24,6 +29,8 @@ export interface ModbusStormOptions {
   maxInFlight?: number;
   /** How long to wait for outstanding answers after the last send (default 500 ms). */
   drainMs?: number;
+  /** Worker threads (default: one, or one per core when more than 1024 requests are in flight). */
+  workers?: number;
   signal?: AbortSignal;
 }
 
@@ -48,108 +55,96 @@ export interface ModbusStormResult {
   errors: string[];
 }
 
-interface Conn {
-  sock: Socket;
-  open: boolean;
-  rx: Buffer;
-  tid: number;
-  inFlight: Map<number, number>;
-}
-
 const TICK_MS = 5;
 
 export async function runModbusStorm(opts: ModbusStormOptions): Promise<ModbusStormResult> {
+  const workers = stormWorkers(Math.max(1, opts.connections ?? 2), Math.min(opts.maxInFlight ?? 64, 4096), opts.workers);
+  if (workers > 1) return (await import('./storm-workers.js')).runStormInWorkers(opts, workers);
+  return (await runModbusStormHere(opts)).result;
+}
+
+/** The storm on this thread; also returns the latency samples (for the worker split to merge). */
+export async function runModbusStormHere(opts: ModbusStormOptions): Promise<{ result: ModbusStormResult; latencies: Float64Array }> {
   const { host, port } = parseTcpUrl(opts.url);
   const n = Math.max(1, opts.connections ?? 2);
   const pdu = opts.pdu ?? readPdu(3, opts.address ?? 0, 1);
-  const maxInFlight = opts.maxInFlight ?? 64;
-  const errors = new Set<string>();
-  const latencies: number[] = [];
-  let sent = 0, verified = 0, exceptions = 0, malformed = 0, throttled = 0;
+  const maxInFlight = Math.min(opts.maxInFlight ?? 64, 4096);
+  const verify = stormVerifier(pdu);
+  const c = newCounters();
+  let t0 = 0;
+  let sending = false;
+  // Requests the schedule allows by `now`, minus those already sent (the rate is an upper bound).
+  const budget = (now: number) => Math.floor(((now - t0) / 1000) * opts.ratePerSec) - c.sent;
+  // Refill a connection as soon as its answers free room: a closed loop, not a 5 ms tick, sets the pace.
+  const refill = (k: StormConnection) => {
+    if (!sending) return;
+    const now = performance.now();
+    k.send(Math.min(k.room, budget(now)), now);
+  };
 
   const conns = await Promise.all(
     Array.from({ length: n }, () =>
-      new Promise<Conn | undefined>((resolve) => {
+      new Promise<StormConnection | undefined>((resolve) => {
         const sock = new Socket();
-        const c: Conn = { sock, open: false, rx: Buffer.alloc(0), tid: 0, inFlight: new Map() };
-        const t = setTimeout(() => { errors.add('connect timeout'); sock.destroy(); resolve(undefined); }, 2000);
-        sock.once('connect', () => { clearTimeout(t); c.open = true; sock.setNoDelay(true); resolve(c); });
-        sock.on('error', (e: NodeJS.ErrnoException) => { errors.add(e.code ?? e.message); clearTimeout(t); resolve(undefined); });
-        sock.on('close', () => { c.open = false; });
-        sock.on('data', (b: Buffer) => {
-          c.rx = c.rx.length ? Buffer.concat([c.rx, b]) : b;
-          while (c.rx.length >= 7) {
-            const len = c.rx.readUInt16BE(4);
-            if (c.rx.readUInt16BE(2) !== 0 || len < 2 || len > 254) { malformed++; errors.add('bad MBAP header'); c.rx = Buffer.alloc(0); return; }
-            if (c.rx.length < 6 + len) return;
-            const tid = c.rx.readUInt16BE(0);
-            const resp = c.rx.subarray(7, 6 + len);
-            c.rx = c.rx.subarray(6 + len);
-            const at = c.inFlight.get(tid);
-            if (at === undefined) { malformed++; continue; }
-            c.inFlight.delete(tid);
-            latencies.push(performance.now() - at);
-            const chk = checkResponse(pdu, Buffer.from(resp));
-            if (chk.ok) verified++;
-            else if (chk.kind === 'exception') exceptions++;
-            else malformed++;
-          }
-        });
+        const k = new StormConnection(sock, opts.unitId, pdu, maxInFlight, verify, c, refill);
+        const t = setTimeout(() => { c.errors.add('connect timeout'); sock.destroy(); resolve(undefined); }, 2000);
+        sock.once('connect', () => { clearTimeout(t); k.open = true; sock.setNoDelay(true); resolve(k); });
+        sock.on('error', (e: NodeJS.ErrnoException) => { c.errors.add(e.code ?? e.message); clearTimeout(t); resolve(undefined); });
+        sock.on('close', () => { k.open = false; });
         sock.connect({ host, port });
       }),
     ),
   );
-  const live = conns.filter((c): c is Conn => c !== undefined);
+  const live = conns.filter((k): k is StormConnection => k !== undefined);
 
-  const t0 = performance.now();
-  let rr = 0;
+  t0 = performance.now();
   if (live.length) {
+    sending = true;
     await new Promise<void>((resolve) => {
-      const step = () => {
+      let rr = 0;
+      const tick = setInterval(() => {
         const now = performance.now();
-        const elapsed = now - t0;
-        if (elapsed >= opts.durationMs || opts.signal?.aborted || !live.some((c) => c.open)) return resolve();
-        const due = Math.floor((Math.min(elapsed, opts.durationMs) / 1000) * opts.ratePerSec);
-        while (sent + throttled < due) {
-          let c: Conn | undefined;
-          for (let i = 0; i < live.length && !c; i++) {
-            const k = live[(rr + i) % live.length]!;
-            if (k.open && k.inFlight.size < maxInFlight) c = k;
-          }
-          rr++;
-          if (!c) { throttled++; continue; }
-          c.tid = (c.tid + 1) & 0xffff;
-          c.inFlight.set(c.tid, performance.now());
-          c.sock.write(mbapFrame(c.tid, opts.unitId, pdu));
-          sent++;
+        if (now - t0 >= opts.durationMs || opts.signal?.aborted || !live.some((k) => k.open)) {
+          sending = false;
+          clearInterval(tick);
+          return resolve();
         }
-        setTimeout(step, TICK_MS);
-      };
-      step();
+        // Spread what the schedule allows over the connections with room, starting round-robin.
+        for (let i = 0; i < live.length; i++) {
+          const k = live[(rr + i) % live.length]!;
+          const b = budget(now);
+          if (b <= 0) break;
+          k.send(Math.min(k.room, b), now);
+        }
+        rr++;
+      }, TICK_MS);
     });
   }
   const sendEnd = performance.now();
   // Let the answers to the last requests arrive before judging.
   const drainUntil = sendEnd + (opts.drainMs ?? 500);
-  while (performance.now() < drainUntil && live.some((c) => c.open && c.inFlight.size > 0) && !opts.signal?.aborted) await new Promise((r) => setTimeout(r, 10));
-  const unanswered = live.reduce((a, c) => a + c.inFlight.size, 0);
-  for (const c of live) c.sock.destroy();
+  while (performance.now() < drainUntil && live.some((k) => k.open && k.inFlight > 0) && !opts.signal?.aborted) await new Promise((r) => setTimeout(r, 10));
+  const unanswered = live.reduce((a, k) => a + k.inFlight, 0) + c.lost;
+  for (const k of live) k.sock.destroy();
   const elapsedMs = Math.max(1, sendEnd - t0);
-  return {
+  // What the schedule asked for but no connection had room to send.
+  const throttled = live.length ? Math.max(0, Math.floor((Math.min(elapsedMs, opts.durationMs) / 1000) * opts.ratePerSec) - c.sent) : 0;
+  const result: ModbusStormResult = {
     requestedRate: opts.ratePerSec,
     connections: n,
     connected: live.length,
-    sent,
-    verifiedResponses: verified,
-    exceptions,
-    malformed,
+    sent: c.sent,
+    verifiedResponses: c.verified,
+    exceptions: c.exceptions,
+    malformed: c.malformed,
     unanswered,
     throttled,
     elapsedMs: Math.round(elapsedMs),
-    achievedRate: Math.round((sent * 1000) / elapsedMs),
-    verifiedRate: Math.round((verified * 1000) / elapsedMs),
-    latencyP50Ms: round2(percentile(latencies, 50)),
-    latencyP95Ms: round2(percentile(latencies, 95)),
-    errors: [...errors].slice(0, 5),
+    achievedRate: Math.round((c.sent * 1000) / elapsedMs),
+    verifiedRate: Math.round((c.verified * 1000) / elapsedMs),
+    latencyP50Ms: round2(c.latencies.percentile(50)),
+    latencyP95Ms: round2(c.latencies.percentile(95)),
+    errors: [...c.errors].slice(0, 5),
   };
+  return { result, latencies: c.latencies.values() };
 }

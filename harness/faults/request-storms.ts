@@ -6,6 +6,7 @@
  * actually reached come back as measurements.
  */
 import { Findings, type Judgement } from '../core/finding.js';
+import { findAccount } from '../profile/account-query.js';
 import type { TargetProfile } from '../profile/target-schema.js';
 import { parsePorts } from '../protocols/network/port-probe.js';
 import { parseTcpUrl } from '../protocols/transport/channel.js';
@@ -55,7 +56,8 @@ export async function runRequestStorms(scene: FaultScene, s: FaultSession): Prom
 
   // 2. MQTT publish flood: idempotent commands.
   const mq = t.interfaces.mqtt;
-  const admin = scene.secrets.admin;
+  // The MQTT side's own admin (a console admin would get CONNACK 5).
+  const admin = mq ? findAccount(scene.secrets, 'mqtt', 'mqtt', { role: 'admin' }).account : undefined;
   const cmdPoint = Object.entries(t.policy.points).find(([n, p]) => p.mqtt && s.master.commanded.has(n));
   if (mq && admin && cmdPoint && cfg.mqttRates.length) {
     const [name, p] = cmdPoint;

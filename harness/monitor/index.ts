@@ -12,3 +12,5 @@ export * from './invariants/no-uncommanded-change.js';
 export * from './invariants/recovery-within.js';
 export * from './summary.js';
 export * from './summary-findings.js';
+export * from './unobserved.js';
+export * from './sampler-thread.js';

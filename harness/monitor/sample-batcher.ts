@@ -50,6 +50,8 @@ export class SampleBatcher {
           Math.round(r.readMs * 100) / 100,
           ...this.opts.points.map((p) => (r.ok ? (r.values[p] ?? null) : null)),
         ]),
+        // The sampler's own worst lateness in this batch (ms): the harness's delay, not the device's.
+        lateMaxMs: Math.round(Math.max(0, ...rows.map((r) => r.lateMs ?? 0)) * 100) / 100,
         ...(failed ? { errors: [...new Set(rows.filter((r) => !r.ok).map((r) => r.error))].slice(0, 3) } : {}),
       },
     });

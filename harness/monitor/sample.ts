@@ -13,6 +13,12 @@ export interface MonitorSample {
   /** How long the read took (ms). */
   readMs: number;
   error?: string;
+  /**
+   * How late the sampler issued this read against its schedule (ms): the slot after the previous
+   * sample's slot. Missed slots, a slow read before it and stalls of the sampler's own thread all
+   * show here; it is the harness's lateness, never the device's.
+   */
+  lateMs?: number;
 }
 
 /** Booleans as 0/1 so every invariant can compare numbers. */

@@ -13,6 +13,7 @@ import { evaluateRecovery } from './invariants/recovery-within.js';
 import { evaluateSafeValueReached } from './invariants/safe-value-reached.js';
 import type { MonitorSample } from './sample.js';
 import type { SamplerStats } from './sampler.js';
+import { DEFAULT_MAX_UNOBSERVED_PCT, minHoleMs, observationHoles, unobservedMs } from './unobserved.js';
 import { windowDurations, windowSamples, type FaultWindows } from './windows.js';
 
 /**
@@ -34,6 +35,10 @@ export interface FaultRunInput {
   sampler?: SamplerStats;
   /** Fraction of failed monitor reads during the fault above which nothing is decided (default 0.2). */
   maxFailedReadFraction?: number;
+  /** Sampler period (ms): samples further apart than two periods leave unobserved time (default: the sampler's). */
+  samplerPeriodMs?: number;
+  /** Share of the fault window the harness may miss before nothing is decided (%, default 20). */
+  maxUnobservedPct?: number;
 }
 
 export interface SummaryMeasurement {
@@ -53,11 +58,15 @@ export interface MonitorSummary {
 export function evaluateFaultRun(input: FaultRunInput): MonitorSummary {
   const { samples, windows: w, outputs } = input;
   const invariants: InvariantResult[] = [];
-  if (input.expectation === 'safe-state') invariants.push(evaluateSafeValueReached(samples, w, outputs, input.reactionMs));
+  const period = input.samplerPeriodMs ?? input.sampler?.periodMs;
+  const holes = period ? observationHoles(samples, period, minHoleMs(period, input.heartbeat?.jitterToleranceMs)) : [];
+  const maxBlindPct = input.maxUnobservedPct ?? DEFAULT_MAX_UNOBSERVED_PCT;
+  const heartbeat = input.heartbeat ? { maxUnobservedPct: maxBlindPct, ...input.heartbeat } : undefined;
+  if (input.expectation === 'safe-state') invariants.push(evaluateSafeValueReached(samples, w, outputs, input.reactionMs, holes));
   invariants.push(evaluateNoUncommandedChange(samples, w, outputs, input.expectation === 'safe-state' ? 'to-safe' : 'hold-or-safe'));
-  if (input.heartbeat) {
-    invariants.push(evaluateHeartbeat(samples, w.faultStart, w.faultEnd, input.heartbeat, 'during the fault'));
-    const post = evaluateHeartbeat(samples, w.faultEnd, w.postEnd + 1e-9, input.heartbeat, 'after the fault');
+  if (heartbeat) {
+    invariants.push(evaluateHeartbeat(samples, w.faultStart, w.faultEnd, heartbeat, 'during the fault', holes));
+    const post = evaluateHeartbeat(samples, w.faultEnd, w.postEnd + 1e-9, heartbeat, 'after the fault', holes);
     // Only the decision matters after the fault; its numbers would overwrite the during-fault ones.
     invariants.push({ ...post, measurements: { longestHeartbeatGapAfterMs: post.measurements.longestHeartbeatGapMs! } });
   }
@@ -93,8 +102,14 @@ export function evaluateFaultRun(input: FaultRunInput): MonitorSummary {
       { name: 'monitorJitterP99Ms', value: s.jitterP99Ms, unit: 'ms' },
       { name: 'monitorSamples', value: s.samples },
       { name: 'monitorFailedReads', value: s.failedReads },
+      { name: 'monitorLateP95Ms', value: s.lateP95Ms ?? null, unit: 'ms' },
+      { name: 'monitorLateMaxMs', value: s.lateMaxMs ?? null, unit: 'ms' },
     );
   }
+  // Time of the fault window the harness did not observe (its sampler late or failing), and its share.
+  const blindMs = unobservedMs(holes, w.faultStart, w.faultEnd);
+  const blindPct = d.during > 0 ? Math.round((1000 * blindMs) / d.during) / 10 : 0;
+  measurements.push({ name: 'unobservedMs', value: Math.round(blindMs), unit: 'ms' }, { name: 'unobservedPct', value: blindPct, unit: '%', limits: { max: maxBlindPct } });
 
   const during = windowSamples(samples, w, 'during');
   const failedFraction = during.length ? during.filter((s) => !s.ok).length / during.length : 1;
@@ -102,6 +117,9 @@ export function evaluateFaultRun(input: FaultRunInput): MonitorSummary {
   if (failed.length) return { verdict: 'FAIL', reasons: failed.map((i) => i.reason), invariants, measurements };
   if (failedFraction > (input.maxFailedReadFraction ?? 0.2)) {
     return { verdict: 'INCONCLUSIVE', reasons: [`the monitor failed ${Math.round(failedFraction * 100)}% of its reads during the fault: the invariants cannot be judged`], invariants, measurements };
+  }
+  if (blindPct > maxBlindPct) {
+    return { verdict: 'INCONCLUSIVE', reasons: [`the harness did not observe ${Math.round(blindMs)} ms (${blindPct}%) of the fault window (its sampler was late; declared max ${maxBlindPct}%): the invariants cannot be judged`], invariants, measurements };
   }
   const undecided = invariants.filter((i) => i.held === undefined);
   if (undecided.length) return { verdict: 'INCONCLUSIVE', reasons: undecided.map((i) => i.reason), invariants, measurements };

@@ -6,7 +6,9 @@
  */
 import { Findings, type Judgement } from '../core/finding.js';
 import type { TargetProfile } from '../profile/target-schema.js';
-import { grabBanner, probeUdp, scanTcp } from '../protocols/network/port-probe.js';
+import { grabBanner, probeUdp } from '../protocols/network/port-probe.js';
+import { scanTcpPorts } from '../protocols/network/tcp-scan.js';
+import { udpProbePayload } from '../protocols/network/udp-payloads.js';
 import { parseTcpUrl, type ChannelContext } from '../protocols/transport/channel.js';
 import { compareWithAllowlist, portRange } from './port-allowlist.js';
 import { identifyServices } from './service-identification.js';
@@ -41,7 +43,7 @@ export async function auditPorts(target: TargetProfile, ctx: ChannelContext & { 
     if (m.host === net.host) excluded.push({ port: m.port, why: 'the independent field monitor declared in the profile (lab equipment, not the device)' });
   }
 
-  const scan = await scanTcp(net.host, net.tcpRange, { concurrency: net.concurrency, timeoutMs: net.timeoutMs, signal }, ctx);
+  const scan = await scanTcpPorts(net.host, net.tcpRange, { concurrency: net.concurrency, timeoutMs: net.timeoutMs, signal }, ctx);
   f.measure('scannedTcpPorts', scan.scanned, { unit: 'ports' });
   f.measure('scanElapsed', scan.elapsedMs, { unit: 'ms' });
   f.measure('openTcpPorts', scan.open);
@@ -49,7 +51,9 @@ export async function auditPorts(target: TargetProfile, ctx: ChannelContext & { 
 
   const inRange = new Set(portRange(net.tcpRange));
   const finding = compareWithAllowlist(scan.open, allowTcp, excluded, (p) => inRange.has(p));
-  f.measure('unexpectedOpenTcpPorts', finding.unexpectedOpen, { limits: { equals: 0 } });
+  // The count carries the limit; the list is information (an array is never `equals: 0`).
+  f.measure('unexpectedOpenTcpPortCount', finding.unexpectedOpen.length, { unit: 'ports', limits: { equals: 0 } });
+  f.measure('unexpectedOpenTcpPorts', finding.unexpectedOpen);
   for (const e of finding.excluded) f.note(`port ${e.port} open but excluded: ${e.why}`);
   if (finding.declaredButClosed.length) f.note(`declared ports not open: ${finding.declaredButClosed.join(', ')} (an observation, not a finding)`);
 
@@ -78,7 +82,7 @@ export async function auditPorts(target: TargetProfile, ctx: ChannelContext & { 
   // UDP: only a protocol answer (open) or ICMP unreachable (closed) decides; silence is open|filtered.
   const undecided: number[] = [];
   for (const port of net.udpPorts) {
-    const r = await probeUdp(net.host, port, Buffer.alloc(0), probeMs, ctx, { signal });
+    const r = await probeUdp(net.host, port, udpProbePayload(port).payload, probeMs, ctx, { signal });
     if (allowUdp.includes(port)) continue;
     if (r.state === 'open') f.verdict('FAIL', `UDP port ${port} answered and is not in the allowlist`, IFACE);
     else if (r.state === 'open|filtered') undecided.push(port);

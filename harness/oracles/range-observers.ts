@@ -4,7 +4,7 @@
  * alerts?). Either may be missing; what that means for the verdict comes back as findings.
  */
 import { Findings, type Judgement } from '../core/finding.js';
-import type { ResolvedSecrets } from '../profile/secrets.js';
+import type { ResolvedAccount } from '../profile/secrets.js';
 import type { TargetProfile } from '../profile/target-schema.js';
 import type { PointRef } from '../protocols/capabilities/point-access.js';
 import { FieldMonitor } from '../protocols/monitor/monitor-channel.js';
@@ -19,7 +19,8 @@ export interface RangeObservers {
   closeables: { close(): Promise<void> }[];
 }
 
-export async function openRangeObservers(target: TargetProfile, secrets: ResolvedSecrets, points: PointRef[], ctx: ChannelContext): Promise<Judgement<RangeObservers>> {
+/** `alertReader`: an account of the MQTT interface whose role may read the alert topic (the scenario picks it). */
+export async function openRangeObservers(target: TargetProfile, alertReader: ResolvedAccount | undefined, points: PointRef[], ctx: ChannelContext): Promise<Judgement<RangeObservers>> {
   const f = new Findings();
   const out: RangeObservers = { closeables: [] };
   if (target.monitor && points.some((p) => p.spec.monitor)) {
@@ -34,11 +35,11 @@ export async function openRangeObservers(target: TargetProfile, secrets: Resolve
   // Alerts: watched only where the profile says they appear (policy.alerts.mqttTopic).
   const topic = target.policy.alerts?.mqttTopic;
   if (topic) {
-    if (!target.interfaces.mqtt || !secrets.admin) {
-      f.note(`alert topic ${topic} declared, but no MQTT interface/admin account to watch it with: alerts not checked`);
+    if (!target.interfaces.mqtt || !alertReader) {
+      f.note(`alert topic ${topic} declared, but no MQTT interface or no account allowed to read it (accounts, roles.<r>.mqtt.read): alerts not checked`);
     } else {
       try {
-        out.alerts = await AlertWatch.open(target.interfaces.mqtt, topic, secrets.admin, ctx);
+        out.alerts = await AlertWatch.open(target.interfaces.mqtt, topic, alertReader, ctx);
         out.closeables.push(out.alerts);
       } catch (e) {
         f.verdict('INCONCLUSIVE', `the declared alert topic ${topic} could not be watched (${(e as Error).message}): whether rejected commands raise alerts is undecided`);

@@ -7,6 +7,7 @@ import type { FieldMonitor } from '../protocols/monitor/monitor-channel.js';
 import type { MonitorChannel, Point, Reaction } from '../profile/target-schema.js';
 import type { Findings } from '../core/finding.js';
 import type { AlertWatch } from '../protocols/mqtt/alert-watch.js';
+import type { RestorationJournal } from '../evidence/restoration-record.js';
 import { watchMonitorPoint } from '../protocols/monitor/field-watch.js';
 import { methodLabel, type PointAccess, type PointRef, type WriteMethod, type WriteOutcome } from '../protocols/capabilities/point-access.js';
 import { classifyRangeProbe, judgeReaction, type ObservedReaction } from './range-reaction.js';
@@ -41,8 +42,12 @@ export interface PointProbeDeps {
   /** Declared master watchdog: the monitor is only trusted within it after a write. */
   watchdogMs?: number;
   alerts?: AlertWatch;
+  /** The declared reaction per write method where it differs (Modbus FC06 vs FC16); `declared` otherwise. */
+  declaredFor?: (method: WriteMethod) => Reaction;
   /** A fresh access for teardown when the scenario's own channels are gone (budget exhausted). */
   reopen: () => Promise<PointAccess>;
+  /** Where the original value is written before the first change, and its restoration after (ctx.restorations). */
+  restorations?: Pick<RestorationJournal, 'planned' | 'done'>;
 }
 
 export const fmt = (v: unknown, unit?: string) => (typeof v === 'number' ? `${Number(v.toPrecision(10))}${unit ? ` ${unit}` : ''}` : JSON.stringify(v));
@@ -109,7 +114,8 @@ export async function runProbe(
     epsilon: p.eps,
   });
   // A type error has nothing to clamp to: whatever the declared range reaction, it must be refused.
-  const declared: Reaction = p.probe.id === 'wrong-type' && d.declared === 'clamp' ? 'reject' : d.declared;
+  const base = d.declaredFor?.(p.method) ?? d.declared;
+  const declared: Reaction = p.probe.id === 'wrong-type' && base === 'clamp' ? 'reject' : base;
   const judged = judgeReaction(declared, c.observed);
   // A rejection with a code the profile does not declare (exception 04 where 03 is declared) breaks
   // the contract a master's alarm handling relies on, though the value stayed out of the process.

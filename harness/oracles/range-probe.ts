@@ -8,6 +8,7 @@
  * control finding turns into INCONCLUSIVE), never PASS.
  */
 import { Findings, type Judgement } from '../core/finding.js';
+import type { RestorationPlan } from '../evidence/restoration-record.js';
 import { methodLabel, type PointAccess, type WriteMethod } from '../protocols/capabilities/point-access.js';
 import { pickWriteValues } from './probe-values.js';
 import { fmt, monitorWindow, observeMonitor, rangeProbes, runProbe, type PointProbeDeps } from './range-probe-write.js';
@@ -35,6 +36,7 @@ export class PointProbe {
   readonly findings = new Findings();
   private original: number | undefined;
   private restored = false;
+  private plan: RestorationPlan | undefined;
 
   constructor(private readonly d: PointProbeDeps) {}
 
@@ -55,6 +57,7 @@ export class PointProbe {
     const rb = await a.read(point);
     this.restored = true;
     const ok = !w.failure && w.replyRejected !== true && rb.ok && this.near(rb.value, original);
+    if (this.plan) this.d.restorations?.done(this.plan, { restored: ok, readBack: rb.ok ? rb.value : rb.error, by: 'scenario' });
     f.measure(`${this.key}.restored`, ok, {
       iface: path,
       limits: { equals: true },
@@ -105,6 +108,16 @@ export class PointProbe {
     const original = (orig as { value: number }).value;
     this.original = original;
     f.measure(`${key}.original`, original, { unit, iface: path });
+    // Before anything is written: what will be put back and how, so a run killed from here on
+    // leaves an outstanding restoration in the evidence instead of a silently changed device.
+    this.plan = d.restorations?.planned({
+      point: point.name,
+      path,
+      original,
+      ...(unit ? { unit } : {}),
+      method: methods[0]!,
+      how: `write ${fmt(original, unit)} back to ${point.name} with ${methodLabel(path, methods[0]!)} on ${path} and read it back`,
+    });
 
     try {
       const picks = pickWriteValues(spec, { current: original, avoid: safeValuesFor(d), tolerance: Math.max(eps * 2, 1e-6) });

@@ -69,11 +69,18 @@ export function judgeReaction(declared: Reaction, observed: ObservedReaction): {
   const safe = observed === 'rejected' || observed === 'clamped' || observed === 'silently-ignored';
   if (declared === 'reject') return { ok: observed === 'rejected', safe };
   if (declared === 'clamp') return { ok: observed === 'clamped', safe };
+  // Ignored: no reply to go by (or none sent), the read-back and monitor show the value unchanged.
+  if (declared === 'ignore') return { ok: observed === 'silently-ignored' || observed === 'rejected', safe };
   // A device that declares it accepts out-of-range values is still unsafe when it does so.
   return { ok: false, safe };
 }
 
-/** The reaction a point declares for writes governed by `key` (a protocol's reactionKey), else its default. */
-export function declaredReaction(spec: Point, key: string): Reaction {
-  return (spec.reaction as Partial<Record<string, Reaction>>)[key] ?? spec.reaction.default;
+/**
+ * The reaction a point declares for writes governed by `key` (a protocol's reactionKey), else its
+ * default. Modbus may declare one per function code (`modbusFc06`, `modbusFc16`): `method` picks it.
+ */
+export function declaredReaction(spec: Point, key: string, method?: string): Reaction {
+  const r = spec.reaction as Partial<Record<string, Reaction>>;
+  const fc = key === 'modbus' && method ? (method === 'fc06' ? r.modbusFc06 : method.startsWith('fc16') ? r.modbusFc16 : undefined) : undefined;
+  return fc ?? r[key] ?? spec.reaction.default;
 }

@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import type { z } from 'zod';
 import { sha256Hex } from '../evidence/evidence-log.js';
 import { ProfileError } from './profile-error.js';
+import { forbiddenKeys, profileInconsistencies } from './profile-consistency.js';
 import { TargetProfile, type TargetProfileInput } from './target-schema.js';
 
 export interface LoadedTarget {
@@ -72,9 +73,14 @@ export function dropDisabled(value: unknown, file: string): unknown {
 
 /** Validate an in-memory profile (TypeScript targets, generated simulator targets). */
 export function parseTarget(input: unknown, source = '<inline>', env: NodeJS.ProcessEnv = process.env): TargetProfile {
+  const unsafe = forbiddenKeys(input);
+  if (unsafe.length) throw new ProfileError(source, unsafe);
   const interpolated = dropDisabled(interpolateEnv(input, env, source), source);
   const parsed = TargetProfile.safeParse(interpolated);
   if (!parsed.success) throw new ProfileError(source, zodIssues(parsed.error));
+  // Cross-field checks on what the schema accepted: references, ordered ranges, ports in URLs, bounded waits.
+  const issues = profileInconsistencies(parsed.data, input);
+  if (issues.length) throw new ProfileError(source, issues);
   return parsed.data;
 }
 

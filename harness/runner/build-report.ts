@@ -27,6 +27,15 @@ export function evidencePointerAfter(last: EvidenceRecord): Report['evidence'] {
   return { file: 'evidence.jsonl', records: last.seq + 1, lastHash: sha256Hex(JSON.stringify(last)) };
 }
 
+/** Harness version, libraries and host of this process: recorded at run start, so a rebuilt report keeps them. */
+export function runProvenance(): Pick<Report['run'], 'harnessVersion' | 'libraries' | 'host'> {
+  return {
+    harnessVersion: harnessVersion(),
+    libraries: libraryVersions(),
+    host: { node: process.version, platform: `${process.platform}-${process.arch}`, hostname: hostname() },
+  };
+}
+
 /** The run record's report: run meta, target, results in order, verdict counts. */
 export function buildReport(input: ReportInput): Report {
   const verdicts = input.results.map((r) => r.verdict);
@@ -36,9 +45,7 @@ export function buildReport(input: ReportInput): Report {
       id: input.runId,
       startedAt: input.startedAt,
       ...(input.finishedAt ? { finishedAt: input.finishedAt } : {}),
-      harnessVersion: harnessVersion(),
-      libraries: libraryVersions(),
-      host: { node: process.version, platform: `${process.platform}-${process.arch}`, hostname: hostname() },
+      ...runProvenance(),
       ...(input.command ? { command: input.command } : {}),
       ...(input.shard ? { shard: input.shard } : {}),
       ...(input.partial ? { partial: true } : {}),

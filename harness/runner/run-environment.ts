@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { EvidenceLog } from '../evidence/evidence-log.js';
 import { loadTargetFile, type LoadedTarget } from '../profile/load-target.js';
 import { resolveSecrets, type ResolvedSecrets } from '../profile/secrets.js';
+import { watchParent } from './parent-watch.js';
 
 /**
  * The scenario worker's view of the run, handed over by the parent through environment
@@ -13,6 +14,8 @@ export const RUN_ENV = {
   runId: 'HIL_RUN_ID',
   /** JSON array of the scenario files to run, in execution order. */
   scenarioFiles: 'HIL_SCENARIO_FILES',
+  /** Pid of the `hil run` process: the worker ends the moment it is gone. */
+  parentPid: 'HIL_PARENT_PID',
 } as const;
 
 /** The copy of the target profile kept in the run directory; the worker loads this, not the original. */
@@ -43,6 +46,8 @@ export function runEnvironment(env: NodeJS.ProcessEnv = process.env): RunEnviron
   if (cached) return cached;
   const runDir = env[RUN_ENV.runDir]!;
   const runId = env[RUN_ENV.runId] ?? 'unknown-run';
+  const parentPid = Number(env[RUN_ENV.parentPid]);
+  if (Number.isInteger(parentPid) && parentPid > 0) watchParent(parentPid);
   // The parent validated this exact text before anything was sent; same text, same environment.
   const target = loadTargetFile(join(runDir, PROFILE_SNAPSHOT), env);
   const secrets = resolveSecrets(target.profile, env);

@@ -5,7 +5,8 @@ import { exitCodeFor } from '../core/verdict.js';
 import { EvidenceLog } from '../evidence/evidence-log.js';
 import type { LoadedTarget } from '../profile/load-target.js';
 import type { ResolvedSecrets } from '../profile/secrets.js';
-import { buildReport } from './build-report.js';
+import { sealEvidence } from '../evidence/seal-record.js';
+import { buildReport, runProvenance } from './build-report.js';
 import type { ProgressEvent } from './progress-reporter.js';
 import { PROFILE_SNAPSHOT } from './run-environment.js';
 import { newRunId } from './run-id.js';
@@ -46,8 +47,11 @@ export async function runTarget(opts: RunTargetOptions): Promise<RunRecord> {
   // The profile holds no secrets (only variable names); it is kept with the evidence and is what the worker loads.
   copyFileSync(target.path, join(runDir, PROFILE_SNAPSHOT));
   const startedAt = new Date().toISOString();
+  const command = opts.command ?? process.argv.slice(1);
   let evidence = new EvidenceLog(runDir, runId, secrets.redactor);
   evidence.event('harness', `run ${runId} start: target ${target.profile.name}`, {
+    // Provenance at the start: a report rebuilt after a kill still names harness and host.
+    run: { id: runId, startedAt, ...runProvenance(), command },
     target: target.profile.name,
     identity: target.profile.identity,
     profileDigest: target.digest,
@@ -95,7 +99,9 @@ export async function runTarget(opts: RunTargetOptions): Promise<RunRecord> {
     opts.onProgress?.({ event: 'result', scenario: c.def.id, verdict: r.verdict, reason: r.reason, durationMs: 0, result: r, target: target.profile.name });
   }
   if (exit.output.trim() && (exit.code !== 0 || results.some((r) => r.verdict === 'ERROR'))) evidence.attach('worker-output.txt', exit.output);
-  const end = evidence.event('harness', `run ${runId} end`, { verdicts: Object.fromEntries(results.map((r) => [r.scenarioId, r.verdict])) });
+  evidence.event('harness', `run ${runId} end`, { verdicts: Object.fromEntries(results.map((r) => [r.scenarioId, r.verdict])) });
+  // Last record of a complete run: without it the run reads as PARTIAL.
+  const end = sealEvidence(evidence);
 
   const report = buildReport({
     runId,
@@ -104,7 +110,7 @@ export async function runTarget(opts: RunTargetOptions): Promise<RunRecord> {
     target,
     results,
     lastEvidence: end,
-    command: opts.command ?? process.argv.slice(1),
+    command,
     shard: opts.shard,
   });
   return { runDir, report, exitCode: exitCodeFor(results.map((r) => r.verdict)) };

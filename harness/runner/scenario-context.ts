@@ -1,15 +1,19 @@
 import { DeadlineError, deadline, sleep } from '../core/deadline.js';
 import { measurement, type Measurement, type MeasurementLimits } from '../core/measurement.js';
 import type { Judgement } from '../core/finding.js';
-import type { Assertion } from '../core/result-schema.js';
+import type { Assertion, CheckResult } from '../core/result-schema.js';
 import type { Verdict } from '../core/verdict.js';
 import type { EvidenceLog } from '../evidence/evidence-log.js';
+import { RestorationJournal } from '../evidence/restoration-record.js';
 import type { ResolvedSecrets } from '../profile/secrets.js';
 import type { InterfaceName, TargetProfile } from '../profile/target-schema.js';
-import { loginInterfaces } from '../protocols/registry.js';
+import { loginInterfaces, protocolOf } from '../protocols/registry.js';
+import { accountsFor, findAccount, type AccountNeed } from '../profile/account-query.js';
+import type { ResolvedAccount } from '../profile/secrets.js';
 import type { ClosableSurface } from '../protocols/protocol.js';
 import type { ScenarioDeclaration } from './scenario-declaration.js';
 import { scenarioInterfaces, targetInterfaces } from './scenario-applicability.js';
+import type { VerdictEntry } from './scenario-verdict.js';
 
 /**
  * A measurement declared with its limits where it is made (OpenHTF's `Measurement('x').in_range()`):
@@ -26,12 +30,7 @@ export interface MeasurementSpec<V extends Measurement['value'] = Measurement['v
   onFail?: Verdict;
 }
 
-/** A verdict contribution from one check, optionally for one interface. */
-export interface VerdictEntry {
-  verdict: Verdict;
-  reason: string;
-  iface?: string;
-}
+export { scenarioVerdict, type VerdictEntry } from './scenario-verdict.js';
 
 /** Thrown to stop a scenario (or one interface of it) with a given verdict, e.g. a failed positive control. */
 export class VerdictStop extends Error {
@@ -58,6 +57,8 @@ export class ScenarioContext {
   readonly measurements: Measurement[] = [];
   readonly assertions: Assertion[] = [];
   readonly verdicts: VerdictEntry[] = [];
+  /** One verdict per check, in order; a FAIL here is never rewritten (see scenarioVerdict). */
+  readonly checks: CheckResult[] = [];
   private readonly deferred: { name: string; fn: () => Promise<void> | void; timeoutMs?: number }[] = [];
   private readonly tracked: Closeable[] = [];
 
@@ -70,9 +71,34 @@ export class ScenarioContext {
     readonly signal: AbortSignal,
   ) {}
 
+  private journal: RestorationJournal | undefined;
+
+  /**
+   * Where a state-changing probe writes what it will restore (before acting) and that it has
+   * restored it: a run killed in between leaves the restoration outstanding for `hil restore`.
+   */
+  get restorations(): RestorationJournal {
+    return (this.journal ??= new RestorationJournal(this.evidence));
+  }
+
   /** What channels need: where to log, and when to give up. */
   get channelCtx(): { evidence: EvidenceLog; signal: AbortSignal } {
     return { evidence: this.evidence, signal: this.signal };
+  }
+
+  /**
+   * The declared account on `iface` that fits `need` (an admin, a non-admin role, a reader of a
+   * topic). Without one it stops that interface with NOT_APPLICABLE naming what is missing.
+   */
+  account(iface: InterfaceName, need: AccountNeed = { any: true }): ResolvedAccount {
+    const r = findAccount(this.secrets, iface, protocolOf(this.target, iface)?.name, need);
+    if (r.account) return r.account;
+    throw new VerdictStop('NOT_APPLICABLE', r.missing, iface);
+  }
+
+  /** Every declared account on `iface` that fits `need`, preferred first (possibly none). */
+  accounts(iface: InterfaceName, need: AccountNeed = { any: true }): ResolvedAccount[] {
+    return accountsFor(this.secrets, iface, protocolOf(this.target, iface)?.name, need);
   }
 
   has(iface: InterfaceName): boolean {
@@ -98,7 +124,7 @@ export class ScenarioContext {
     // Outside its limits the measurement is also a failed check, so reports list it with its reason.
     if (m.passed === false) {
       this.check(spec.name, { expected: { limits: spec.limits, ...(spec.unit ? { unit: spec.unit } : {}) }, actual: value, passed: false, iface: spec.iface, reason: spec.failReason(value), onFail: spec.onFail });
-    }
+    } else if (m.passed === true) this.checks.push({ name: spec.name, verdict: 'PASS', ...(spec.iface ? { iface: spec.iface } : {}) });
     return m.passed !== false;
   }
 
@@ -132,7 +158,8 @@ export class ScenarioContext {
     for (const f of j.findings) {
       if (f.kind === 'measurement') {
         const m = this.measure(f.name, f.value, { unit: f.unit, limits: f.limits, iface: f.iface });
-        if (m.passed === false && f.failReason) this.record(f.onFail ?? 'FAIL', f.failReason, f.iface);
+        if (m.passed === false && f.failReason) this.enter({ verdict: f.onFail ?? 'FAIL', reason: f.failReason, iface: f.iface, check: f.name });
+        else if (m.passed === true && f.failReason) this.checks.push({ name: f.name, verdict: 'PASS', ...(f.iface ? { iface: f.iface } : {}) });
       } else if (f.kind === 'check') this.check(f.name, f);
       else if (f.kind === 'control') {
         this.check(`control: ${f.name}`, { expected: 'positive control succeeds', actual: f.actual, passed: f.passed, iface: f.iface, reason: f.reason, onFail: f.onFail ?? 'INCONCLUSIVE' });
@@ -169,7 +196,8 @@ export class ScenarioContext {
     };
     this.assertions.push(a);
     this.evidence.append({ channel: 'harness', dir: 'event', text: `check ${name}: ${c.passed ? 'ok' : 'NOT MET'}`, attrs: { assertion: a } });
-    if (!c.passed) this.record(c.onFail ?? 'FAIL', c.reason, c.iface);
+    if (c.passed) this.checks.push({ name, verdict: 'PASS', ...(c.iface ? { iface: c.iface } : {}) });
+    else this.enter({ verdict: c.onFail ?? 'FAIL', reason: c.reason, iface: c.iface, check: name });
     return c.passed;
   }
 
@@ -179,9 +207,17 @@ export class ScenarioContext {
     if (!c.passed) throw new VerdictStop(c.onFail ?? 'INCONCLUSIVE', c.reason, c.iface);
   }
 
+  /** Record a verdict the scenario decided itself; it is a check of its own ("outcome"). */
   record(verdict: Verdict, reason: string, iface?: string): void {
-    this.verdicts.push({ verdict, reason, ...(iface ? { iface } : {}) });
-    this.evidence.append({ channel: 'harness', dir: 'event', text: `${verdict}${iface ? ` [${iface}]` : ''}: ${reason}`, attrs: { verdict, iface } });
+    this.enter({ verdict, reason, iface });
+  }
+
+  /** Every verdict entry goes through here: the scenario's entry list, its check list and the evidence. */
+  private enter(e: { verdict: Verdict; reason: string; iface?: string; check?: string }): void {
+    const { verdict, reason, iface, check } = e;
+    this.verdicts.push({ verdict, reason, ...(iface ? { iface } : {}), ...(check ? { check } : {}) });
+    this.checks.push({ name: check ?? 'outcome', verdict, ...(iface ? { iface } : {}), reason });
+    this.evidence.append({ channel: 'harness', dir: 'event', text: `${verdict}${iface ? ` [${iface}]` : ''}: ${reason}`, attrs: { verdict, iface, ...(check ? { check } : {}) } });
   }
 
   pass(reason: string, iface?: string): void {
@@ -237,12 +273,13 @@ export class ScenarioContext {
   recordException(e: unknown, iface?: string): void {
     if (e instanceof VerdictStop) {
       // control() already recorded it
-      if (!this.verdicts.some((v) => v.reason === e.reason && v.iface === (e.iface ?? iface))) this.record(e.verdict, e.reason, e.iface ?? iface);
+      if (!this.verdicts.some((v) => v.reason === e.reason && v.iface === (e.iface ?? iface))) this.enter({ verdict: e.verdict, reason: e.reason, iface: e.iface ?? iface, check: 'stopped' });
       return;
     }
     const err = e as Error;
     const what = err instanceof DeadlineError ? `device did not answer in time (${err.message})` : `${err?.name ?? 'Error'}: ${err?.message ?? String(e)}`;
-    this.record('ERROR', what, iface);
+    // An ERROR is added as a check of its own: whatever was measured before it keeps its verdict.
+    this.enter({ verdict: 'ERROR', reason: what, iface, check: 'exception' });
   }
 
   /** Teardown: deferred actions (LIFO) then tracked channels; each bounded so teardown itself cannot hang. */
@@ -255,7 +292,7 @@ export class ScenarioContext {
           new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new DeadlineError(`teardown ${name}`, stepMs)), stepMs))),
         ]);
       } catch (e) {
-        this.record('ERROR', `teardown "${name}" failed: ${(e as Error).message}`);
+        this.enter({ verdict: 'ERROR', reason: `teardown "${name}" failed: ${(e as Error).message}`, check: `teardown: ${name}` });
       } finally {
         clearTimeout(timer);
       }
@@ -270,23 +307,4 @@ export class ScenarioContext {
       await bounded('close channel', () => c.close());
     }
   }
-}
-
-/** Combine the entries of one scenario: NOT_APPLICABLE parts don't dilute a decision made elsewhere. */
-export function scenarioVerdict(entries: VerdictEntry[]): { verdict: Verdict; reason: string; perInterface: Record<string, Verdict> } {
-  const decided = entries.filter((e) => e.verdict !== 'NOT_APPLICABLE');
-  const pool = decided.length ? decided : entries;
-  const order: Verdict[] = ['PASS', 'NOT_APPLICABLE', 'NOT_RUN', 'INCONCLUSIVE', 'FAIL', 'ERROR'];
-  let verdict: Verdict = 'INCONCLUSIVE';
-  if (pool.length) verdict = pool.reduce<Verdict>((w, e) => (order.indexOf(e.verdict) > order.indexOf(w) ? e.verdict : w), pool[0]!.verdict);
-  const reasons = pool.length === 0 ? ['the scenario recorded no decision'] : [...new Set(pool.filter((e) => e.verdict === verdict).map((e) => (e.iface ? `[${e.iface}] ${e.reason}` : e.reason)))];
-  const perInterface: Record<string, Verdict> = {};
-  for (const e of entries) {
-    if (!e.iface) continue;
-    const cur = perInterface[e.iface];
-    if (!cur || order.indexOf(e.verdict) > order.indexOf(cur)) perInterface[e.iface] = e.verdict;
-  }
-  // NOT_APPLICABLE per interface loses to a real decision on that interface
-  for (const e of entries) if (e.iface && e.verdict !== 'NOT_APPLICABLE' && perInterface[e.iface] === 'NOT_APPLICABLE') perInterface[e.iface] = e.verdict;
-  return { verdict, reason: reasons.join('; '), perInterface };
 }

@@ -64,6 +64,7 @@ export async function executeScenario(def: ScenarioDefinition, opts: ExecuteOpti
       assertions: ctx.assertions,
       durationMs: Math.round(performance.now() - t0),
       ...(Object.keys(v.perInterface).length ? { perInterface: v.perInterface } : {}),
+      checks: ctx.checks,
     };
   }
   result.evidence = { firstSeq, lastSeq: evidence.nextSeq };

@@ -41,6 +41,7 @@ export function runScenarioWorker(opts: WorkerOptions): Promise<WorkerExit> {
       [RUN_ENV.runDir]: opts.runDir,
       [RUN_ENV.runId]: opts.runId,
       [RUN_ENV.scenarioFiles]: JSON.stringify(opts.files),
+      [RUN_ENV.parentPid]: String(process.pid),
       FORCE_COLOR: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

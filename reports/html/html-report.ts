@@ -1,5 +1,5 @@
 import type { Report, ScenarioResult } from '../../harness/core/result-schema.js';
-import { exitCodeFor, VERDICTS, type Verdict } from '../../harness/core/verdict.js';
+import { EXIT_MEANING, exitCodeFor, VERDICTS, type Verdict } from '../../harness/core/verdict.js';
 import type { EvidenceRecord } from '../../harness/evidence/evidence-record.js';
 import { escapeHtml as h, formatValue } from './escape.js';
 import { decodeEvidence } from '../runs/evidence-decoder.js';
@@ -62,11 +62,11 @@ function header(report: Report): string {
     ['Profile digest', report.target.profileDigest],
     ['Evidence', `${report.evidence.records} records, last hash ${report.evidence.lastHash.slice(0, 16)}…`],
   ];
-  const gate = ['passed: every verdict is PASS or NOT APPLICABLE', 'failed: FAIL or INCONCLUSIVE present', 'error: ERROR or NOT RUN present'][exitCodeFor(report.results.map((r) => r.verdict))];
+  const gate = EXIT_MEANING[exitCodeFor(report.results.map((r) => r.verdict))];
   const counts = VERDICTS.filter((v) => report.summary[v] > 0).map((v) => `<span>${badge(v)} × ${report.summary[v]}</span>`).join('');
   return `<div class="head"><div><h1>${h(report.target.name)}</h1><div class="muted">IoT gateway security test report</div>
 <dl class="facts">${facts.map(([k, v]) => `<dt>${h(k)}</dt><dd class="${k.includes('digest') || k === 'Run' ? 'mono' : ''}">${h(v)}</dd>`).join('')}</dl></div>
-<div style="text-align:right"><div class="muted" style="margin-bottom:6px">Overall verdict</div>${badge(report.summary.overall, true)}<div class="counts">${counts}</div><div class="muted" style="margin-top:6px">Gate ${h(gate!)}</div></div></div>
+<div style="text-align:right"><div class="muted" style="margin-bottom:6px">Overall verdict</div>${badge(report.summary.overall, true)}<div class="counts">${counts}</div><div class="muted" style="margin-top:6px">Gate ${h(gate)}</div></div></div>
 ${report.run.partial ? '<div class="banner"><strong>Partial run.</strong> The run ended before every scenario finished; this report shows what the evidence holds.</div>' : ''}`;
 }
 
@@ -99,6 +99,17 @@ function coverage(report: Report): string {
           .map((s) => `<a href="#${anchor(s.id)}">${h(s.id)}</a> ${badge(s.verdict)}`)
           .join(' &nbsp; ')}</td></tr>`,
     )
+    .join('')}</tbody></table>`;
+}
+
+/** Per-check verdicts, FAIL first (a FAIL is never buried below what errored after it). */
+function checksTable(r: ScenarioResult): string {
+  const checks = r.checks ?? [];
+  if (!checks.length) return '';
+  const order = [...VERDICTS].reverse();
+  const sorted = checks.map((c, i) => ({ c, i })).sort((x, y) => order.indexOf(x.c.verdict) - order.indexOf(y.c.verdict) || x.i - y.i);
+  return `<h4>Checks</h4><table><thead><tr><th>Check</th><th>Interface</th><th>Verdict</th><th>Reason</th></tr></thead><tbody>${sorted
+    .map(({ c }) => `<tr><td class="mono">${h(c.name)}</td><td>${h(c.iface ?? '')}</td><td>${badge(c.verdict)}</td><td>${h(c.reason ?? '')}</td></tr>`)
     .join('')}</tbody></table>`;
 }
 
@@ -158,7 +169,7 @@ function scenarioDetail(r: ScenarioResult, records: EvidenceRecord[], decoded: R
 <div class="muted" style="margin-top:4px">${meta.join(' · ')}</div>
 ${per.length ? `<div style="margin-top:6px">Per interface: ${per.map(([i, v]) => `${h(i)} ${badge(v)}`).join(' &nbsp; ')}</div>` : ''}
 <div class="reason">${h(r.reason)}</div>
-${measurementsTable(r)}${assertionsTable(r)}${excerptHtml(buildExcerpt(recordsOf(r, records), decoded))}</section>`;
+${checksTable(r)}${measurementsTable(r)}${assertionsTable(r)}${excerptHtml(buildExcerpt(recordsOf(r, records), decoded))}</section>`;
 }
 
 export function renderHtmlReport(report: Report, records: EvidenceRecord[]): string {

@@ -8,7 +8,7 @@ import { formatValue } from '../html/escape.js';
  * ports, drift of measured values such as lockout threshold and duration, and changed reactions
  * (assertions per interface). A change is a regression when the device got worse.
  */
-export type ChangeKind = 'verdict' | 'interface-verdict' | 'added' | 'removed' | 'ports' | 'measurement' | 'assertion';
+export type ChangeKind = 'verdict' | 'interface-verdict' | 'check-verdict' | 'added' | 'removed' | 'ports' | 'measurement' | 'assertion';
 
 export interface DiffChange {
   kind: ChangeKind;
@@ -39,8 +39,35 @@ export const DRIFT_THRESHOLD = 0.1;
 const rank = (v: Verdict): number => VERDICTS.indexOf(v);
 const acceptable = (v: Verdict): boolean => v === 'PASS' || v === 'NOT_APPLICABLE';
 
+/**
+ * Worse is a regression (PASS → ERROR too: coverage lost). Better is an improvement, except that a
+ * FAIL turning into something undecided (ERROR, INCONCLUSIVE, NOT_RUN) shows nothing got better.
+ */
 function verdictChange(a: Verdict, b: Verdict): { regression: boolean; improvement: boolean } {
-  return { regression: !acceptable(b) && rank(b) > rank(a), improvement: !acceptable(a) && rank(b) < rank(a) };
+  return { regression: !acceptable(b) && rank(b) > rank(a), improvement: !acceptable(a) && rank(b) < rank(a) && (a !== 'FAIL' || acceptable(b)) };
+}
+
+/** Per-check verdicts by name and interface; a check recorded twice keeps its worst (FAIL first). */
+function checkVerdicts(r: ScenarioResult): Map<string, { name: string; iface?: string; verdict: Verdict; reason?: string }> {
+  const out = new Map<string, { name: string; iface?: string; verdict: Verdict; reason?: string }>();
+  for (const c of r.checks ?? []) {
+    const cur = out.get(keyOf(c));
+    if (!cur || rank(c.verdict) > rank(cur.verdict)) out.set(keyOf(c), c);
+  }
+  return out;
+}
+
+function checkChanges(a: ScenarioResult, b: ScenarioResult): DiffChange[] {
+  if (!a.checks || !b.checks) return [];
+  const ca = checkVerdicts(a);
+  const out: DiffChange[] = [];
+  for (const [k, cb] of checkVerdicts(b)) {
+    const c0 = ca.get(k);
+    const why = cb.reason && cb.verdict !== 'PASS' ? `: ${cb.reason}` : '';
+    if (c0 && c0.verdict !== cb.verdict) out.push({ kind: 'check-verdict', ...verdictChange(c0.verdict, cb.verdict), message: `check ${label(cb)}: ${c0.verdict} → ${cb.verdict}${why}` });
+    else if (!c0 && cb.verdict === 'FAIL') out.push({ kind: 'check-verdict', regression: true, improvement: false, message: `check ${label(cb)}: new, FAIL${why}` });
+  }
+  return out;
 }
 
 const keyOf = (x: { name: string; iface?: string }) => `${x.name}@${x.iface ?? ''}`;
@@ -109,6 +136,7 @@ function diffScenario(a: ScenarioResult | undefined, b: ScenarioResult | undefin
     const va = a.perInterface?.[iface];
     if (va && va !== vb) out.changes.push({ kind: 'interface-verdict', ...verdictChange(va, vb), message: `${iface}: ${va} → ${vb}` });
   }
+  out.changes.push(...checkChanges(a, b));
   const ma = new Map(a.measurements.map((m) => [keyOf(m), m]));
   for (const mb of b.measurements) {
     const m0 = ma.get(keyOf(mb));

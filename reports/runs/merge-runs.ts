@@ -4,6 +4,7 @@ import type { Report, ScenarioResult } from '../../harness/core/result-schema.js
 import { VERDICTS } from '../../harness/core/verdict.js';
 import { GENESIS, type EvidenceRecord } from '../../harness/evidence/evidence-record.js';
 import { sha256Hex } from '../../harness/evidence/evidence-log.js';
+import { sealsLog, type Seal } from '../../harness/evidence/seal-record.js';
 import { escapeHtml as h } from '../html/escape.js';
 import { badge } from '../html/html-report.js';
 import { loadLabKey, type LabKey } from '../signing/lab-key.js';
@@ -77,6 +78,14 @@ function mergeTarget(sources: Source[], out: string, key: LabKey): RenderResult 
       prev = sha256Hex(line);
     });
   });
+  // The merge is complete only when every source was: then it gets a seal of its own.
+  const runId = `merged-${sha256Hex(sources.map((s) => s.report.run.id).join('\n')).slice(0, 12)}`;
+  const complete = sources.every((s) => sealsLog(s.records[s.records.length - 1]) !== undefined);
+  if (complete) {
+    const seal: Seal = { runId, records: lines.length, headHash: prev, endedAt: new Date().toISOString() };
+    const last = sources.at(-1)!.records.at(-1)!;
+    lines.push(JSON.stringify({ seq: lines.length, t: seal.endedAt, mono: last.mono, runId, channel: 'harness', dir: 'event', text: `run ${runId} sealed: ${seal.records} records`, attrs: { seal }, prev }));
+  }
   writeFileSync(join(out, RUN_FILES.evidence), lines.map((l) => `${l}\n`).join(''));
 
   // Results: union, worst verdict kept for a scenario that ran more than once.
@@ -109,14 +118,14 @@ function mergeTarget(sources: Source[], out: string, key: LabKey): RenderResult 
   const report: Report = {
     schemaVersion: 1,
     run: {
-      id: `merged-${sha256Hex(reports.map((r) => r.run.id).join('\n')).slice(0, 12)}`,
+      id: runId,
       startedAt: starts[0]!,
       finishedAt: ends[ends.length - 1]!,
       harnessVersion: uniq(reports.map((r) => r.run.harnessVersion)),
       libraries: first.run.libraries,
       host: { node: uniq(reports.map((r) => r.run.host.node)), platform: uniq(reports.map((r) => r.run.host.platform)), hostname: uniq(reports.map((r) => r.run.host.hostname)) },
       command: ['hil', 'merge', ...reports.map((r) => r.run.id)],
-      ...(reports.some((r) => r.run.partial) ? { partial: true } : {}),
+      ...(!complete || reports.some((r) => r.run.partial) ? { partial: true } : {}),
     },
     target: first.target,
     results,

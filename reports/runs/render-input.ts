@@ -1,5 +1,6 @@
 import type { Report } from '../../harness/core/result-schema.js';
 import type { EvidenceRecord } from '../../harness/evidence/evidence-record.js';
+import type { OutstandingRestoration } from './restore-logs.js';
 
 /**
  * The in-memory run record every report writer takes: the run's report and its evidence records,
@@ -9,4 +10,6 @@ import type { EvidenceRecord } from '../../harness/evidence/evidence-record.js';
 export interface RenderInput {
   report: Report;
   records: EvidenceRecord[];
+  /** Restorations the evidence announced and nobody completed: what may still be changed on the device. */
+  outstanding?: OutstandingRestoration[];
 }

@@ -9,8 +9,9 @@ import { REPORT_WRITERS } from '../writers/index.js';
 import { captureOf } from '../writers/pcapng.js';
 import type { CaptureResult } from '../pcap/traffic-capture.js';
 import { readEvidence, readReport, RunDirError } from './load-run.js';
-import { reconcileReport } from './partial-report.js';
+import { reconcileReport, type Correction } from './partial-report.js';
 import type { RenderInput } from './render-input.js';
+import { outstandingInRun, type OutstandingRestoration } from './restore-logs.js';
 import { RUN_FILES } from './run-files.js';
 
 export interface RenderOptions {
@@ -33,9 +34,15 @@ export interface RenderResult {
   report: Report;
   /** report.json was rebuilt or completed from the evidence, or redacted, and written. */
   reportRewritten: boolean;
+  /** Verdicts of report.json that the evidence does not back, replaced by the evidence's. */
+  corrected: Correction[];
   key: { path: string; fingerprint: string; generated: boolean };
   decodeAs: CaptureResult['decodeAs'];
   packets: number;
+  /** Restorations nobody completed (listed in the reports too). */
+  outstanding: OutstandingRestoration[];
+  /** Seq of the last evidence record (what a partial run ends at). */
+  lastSeq?: number;
 }
 
 function redactRecord(r: EvidenceRecord, red: Redactor): EvidenceRecord {
@@ -84,7 +91,7 @@ export function renderRunDirectory(dir: string, opts: RenderOptions = {}): Rende
   const { report, redacted } = redactReport(reconciled.report, red);
   const rewritten = reconciled.changed || redacted;
 
-  const run: RenderInput = { report, records };
+  const run: RenderInput = { report, records, outstanding: outstandingInRun(dir, records) };
   // A last pass over text output: a writer can join pieces (a console transcript of several
   // records) into a secret that no single record held.
   const finalText = (s: string) => (red ? red.text(s) : s);
@@ -101,8 +108,11 @@ export function renderRunDirectory(dir: string, opts: RenderOptions = {}): Rende
     dir,
     report,
     reportRewritten: rewritten,
+    corrected: reconciled.corrected,
     key: { path: key.path, fingerprint: key.fingerprint, generated: key.generated },
     decodeAs: capture.decodeAs,
     packets: capture.packets,
+    outstanding: run.outstanding ?? [],
+    ...(records.length ? { lastSeq: records[records.length - 1]!.seq } : {}),
   };
 }

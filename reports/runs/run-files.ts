@@ -11,6 +11,8 @@ export const RUN_FILES = {
   pcap: 'traffic.pcapng',
   manifest: 'manifest.json',
   signature: 'manifest.sig',
+  /** The run as an in-toto attestation (DSSE envelope), signed alongside the manifest. */
+  attestation: 'run.intoto.jsonl',
 } as const;
 
 /** Every regular file under `dir`, as POSIX relative paths, sorted (so manifests are deterministic). */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { EvidenceRecordSchema, GENESIS } from '../../harness/evidence/evidence-record.js';
+import { EvidenceRecordSchema, GENESIS, type EvidenceRecord } from '../../harness/evidence/evidence-record.js';
 import { sha256Hex } from '../../harness/evidence/evidence-log.js';
 
 export interface ChainResult {
@@ -12,6 +12,8 @@ export interface ChainResult {
   failure?: { line: number; seq?: number; message: string };
   /** A last line without newline that does not parse: the run was killed mid-write. Not a break of the chain. */
   tornTail?: boolean;
+  /** The last record that parsed and chained (what a seal, or a partial run's end, is read from). */
+  last?: EvidenceRecord;
 }
 
 /** Walks evidence.jsonl: each line parses as a record, seq counts up by one, prev is the SHA-256 of the line before. */
@@ -23,6 +25,7 @@ export function checkEvidenceChain(path: string): ChainResult {
   let prev = GENESIS;
   let expectSeq: number | undefined;
   const hashes: string[] = [];
+  let last: EvidenceRecord | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const isTail = i === lines.length - 1 && !endsWithNewline;
@@ -31,7 +34,7 @@ export function checkEvidenceChain(path: string): ChainResult {
     try {
       parsed = JSON.parse(line);
     } catch {
-      if (isTail) return { ok: true, records: i, hashes, tornTail: true };
+      if (isTail) return { ok: true, records: i, hashes, tornTail: true, ...(last ? { last } : {}) };
       return fail('line is not JSON');
     }
     const rec = EvidenceRecordSchema.safeParse(parsed);
@@ -42,6 +45,7 @@ export function checkEvidenceChain(path: string): ChainResult {
     prev = sha256Hex(line);
     hashes.push(prev);
     expectSeq = seq + 1;
+    last = rec.data;
   }
-  return { ok: true, records: lines.length, hashes };
+  return { ok: true, records: lines.length, hashes, ...(last ? { last } : {}) };
 }

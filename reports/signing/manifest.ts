@@ -1,8 +1,9 @@
 import { createPublicKey, sign, verify } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { sha256Hex } from '../../harness/evidence/evidence-log.js';
+import { GENESIS } from '../../harness/evidence/evidence-record.js';
 import type { LabKey } from './lab-key.js';
 import { listFilesRecursive, RUN_FILES } from '../runs/run-files.js';
 
@@ -19,6 +20,8 @@ export const ManifestSchema = z.object({
   runId: z.string(),
   createdAt: z.string(),
   hashAlgorithm: z.literal('sha256'),
+  /** The evidence chain this manifest closes: its record count and the hash of its last line (absent in manifests written before). */
+  evidence: z.object({ records: z.number().int().nonnegative(), headHash: Hex64 }).optional(),
   files: z.array(z.object({ path: z.string(), sha256: Hex64, bytes: z.number().int().nonnegative() })),
   signature: z.object({
     algorithm: z.literal('Ed25519'),
@@ -29,7 +32,17 @@ export const ManifestSchema = z.object({
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
-export const UNLISTED = new Set<string>([RUN_FILES.manifest, RUN_FILES.signature]);
+/** Written last, over the listed files: never listed themselves. */
+export const UNLISTED = new Set<string>([RUN_FILES.manifest, RUN_FILES.signature, RUN_FILES.attestation]);
+
+/** Count and last-line hash of the directory's evidence.jsonl (complete lines only), if it has one. */
+export function evidenceHead(dir: string): { records: number; headHash: string } | undefined {
+  const path = join(dir, RUN_FILES.evidence);
+  if (!existsSync(path)) return undefined;
+  const lines = readFileSync(path, 'utf8').split('\n');
+  lines.pop(); // after the last newline: empty, or a line torn by a kill
+  return { records: lines.length, headHash: lines.length ? sha256Hex(lines[lines.length - 1]!) : GENESIS };
+}
 
 export function buildManifest(dir: string, runId: string, key: Pick<LabKey, 'publicKeyPem' | 'fingerprint'>, now = new Date()): Manifest {
   const files = listFilesRecursive(dir)
@@ -38,11 +51,13 @@ export function buildManifest(dir: string, runId: string, key: Pick<LabKey, 'pub
       const body = readFileSync(join(dir, path));
       return { path, sha256: sha256Hex(body), bytes: body.length };
     });
+  const evidence = evidenceHead(dir);
   return {
     schemaVersion: 1,
     runId,
     createdAt: now.toISOString(),
     hashAlgorithm: 'sha256',
+    ...(evidence ? { evidence } : {}),
     files,
     signature: { algorithm: 'Ed25519', file: RUN_FILES.signature, publicKeyPem: key.publicKeyPem, publicKeyFingerprint: key.fingerprint },
   };

@@ -8,6 +8,11 @@ import { checkOrigins } from './evidence-origin.js';
 import { publicKeyInfo } from './lab-key.js';
 import { ManifestSchema, UNLISTED, verifySignature } from './manifest.js';
 import { listFilesRecursive, RUN_FILES } from '../runs/run-files.js';
+import { readEvidence } from '../runs/load-run.js';
+import { outstandingInRun, type OutstandingRestoration } from '../runs/restore-logs.js';
+import { sealsLog } from '../../harness/evidence/seal-record.js';
+import { checkVerdictBinding } from './verdict-binding.js';
+import type { TrustedKey } from './trust-store.js';
 
 export interface VerifyProblem {
   /** Path relative to the verified directory. */
@@ -19,16 +24,28 @@ export interface VerifyProblem {
 }
 
 export interface VerifyResult {
+  /** Every check held and, when trusted keys were given, the signer is one of them. A partial run can be ok: see `partial`. */
   ok: boolean;
   problems: VerifyProblem[];
   /** What held, for the report printed by `hil verify`. */
-  checked: { files: number; records: number; signer?: string; nested: string[] };
+  checked: { files: number; records: number; signer?: string; nested: string[]; trustedAs?: string };
   warnings: string[];
+  /** The signature is valid, but by a key that is not among the trusted keys. */
+  untrusted?: { fingerprint: string; trusted: string[] };
+  /** The evidence has no seal: the run did not complete (killed, or the log was cut). */
+  partial?: { endsAtSeq: number };
+  /** Restorations the evidence announced that neither the run nor `hil restore` completed. */
+  outstanding: OutstandingRestoration[];
 }
 
 export interface VerifyOptions {
-  /** PEM of the public key the verifier trusts; without it the key recorded in the manifest is used. */
+  /** PEM of a public key the verifier trusts (added to `trusted`). */
   trustedPublicKeyPem?: string;
+  /**
+   * The keys the verifier trusts (reports/signing/trust-store.ts). Without any, only the signature's
+   * validity under the key the manifest names is checked, which proves integrity, not origin.
+   */
+  trusted?: TrustedKey[];
 }
 
 /**
@@ -42,7 +59,24 @@ export function verifyRunDirectory(dir: string, opts: VerifyOptions = {}, prefix
   const warnings: string[] = [];
   const checked: VerifyResult['checked'] = { files: 0, records: 0, nested: [] };
   const at = (p: string) => `${prefix}${p}`;
-  const result = (): VerifyResult => ({ ok: problems.length === 0, problems, checked, warnings });
+  let untrusted: VerifyResult['untrusted'];
+  let partial: VerifyResult['partial'];
+  let outstanding: OutstandingRestoration[] = [];
+  const result = (): VerifyResult => ({
+    ok: problems.length === 0 && !untrusted,
+    problems,
+    checked,
+    warnings,
+    ...(untrusted ? { untrusted } : {}),
+    ...(partial ? { partial } : {}),
+    outstanding,
+  });
+  const trusted = [...(opts.trusted ?? [])];
+  if (opts.trustedPublicKeyPem) {
+    const info = publicKeyInfo(createPublicKey(opts.trustedPublicKeyPem));
+    trusted.push({ ...info, source: 'the given public key' });
+  }
+  const trustAsked = opts.trusted !== undefined || opts.trustedPublicKeyPem !== undefined;
 
   const manifestPath = join(dir, RUN_FILES.manifest);
   if (!existsSync(manifestPath)) {
@@ -58,6 +92,36 @@ export function verifyRunDirectory(dir: string, opts: VerifyOptions = {}, prefix
   } catch (e) {
     problems.push({ file: at(RUN_FILES.manifest), message: `unreadable: ${(e as Error).message}` });
     return result();
+  }
+
+  // Whose manifest is this? A manifest of another run is named as such, before its digest errors.
+  const evPath = join(dir, RUN_FILES.evidence);
+  const chain = existsSync(evPath) ? checkEvidenceChain(evPath) : undefined;
+  const seal = chain?.ok ? sealsLog(chain.last) : undefined;
+  const runId = seal?.runId ?? reportRunId(dir) ?? chain?.last?.runId;
+  if (runId !== undefined && manifest.runId !== runId) problems.push({ file: at(RUN_FILES.manifest), message: `manifest of run ${manifest.runId}, not of this run (${runId})` });
+
+  // Signature first: digests listed in a manifest nobody signed mean nothing.
+  const sigPath = join(dir, RUN_FILES.signature);
+  const recorded = manifest.signature;
+  if (!existsSync(sigPath)) problems.push({ file: at(RUN_FILES.signature), message: 'missing' });
+  else {
+    let recordedFp: string | undefined;
+    try {
+      recordedFp = publicKeyInfo(createPublicKey(recorded.publicKeyPem)).fingerprint;
+    } catch {
+      problems.push({ file: at(RUN_FILES.manifest), message: 'recorded public key is not a valid PEM key' });
+    }
+    if (recordedFp && recordedFp !== recorded.publicKeyFingerprint) problems.push({ file: at(RUN_FILES.manifest), message: 'recorded public key does not match its fingerprint' });
+    const sig = readFileSync(sigPath);
+    if (!verifySignature(manifestBytes, sig, recorded.publicKeyPem)) problems.push({ file: at(RUN_FILES.signature), message: 'Ed25519 signature over manifest.json does not verify' });
+    else if (recordedFp) {
+      checked.signer = recordedFp;
+      // Valid, but is the signer anyone the checker trusts? The manifest naming a key proves nothing.
+      const by = trusted.find((k) => k.fingerprint === recordedFp);
+      if (by) checked.trustedAs = by.source;
+      else if (trustAsked) untrusted = { fingerprint: recordedFp, trusted: trusted.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.source})`) };
+    }
   }
 
   // Digests: every listed file present and unchanged, nothing unlisted.
@@ -80,37 +144,19 @@ export function verifyRunDirectory(dir: string, opts: VerifyOptions = {}, prefix
   }
   for (const p of listFilesRecursive(dir)) if (!UNLISTED.has(p) && !listed.has(p)) problems.push({ file: at(p), message: 'not listed in manifest.json' });
 
-  // Signature, with the recorded key, and the trusted key when one is given.
-  const sigPath = join(dir, RUN_FILES.signature);
-  const recorded = manifest.signature;
-  if (!existsSync(sigPath)) problems.push({ file: at(RUN_FILES.signature), message: 'missing' });
-  else {
-    let recordedFp: string | undefined;
-    try {
-      recordedFp = publicKeyInfo(createPublicKey(recorded.publicKeyPem)).fingerprint;
-    } catch {
-      problems.push({ file: at(RUN_FILES.manifest), message: 'recorded public key is not a valid PEM key' });
-    }
-    if (recordedFp && recordedFp !== recorded.publicKeyFingerprint) problems.push({ file: at(RUN_FILES.manifest), message: 'recorded public key does not match its fingerprint' });
-    const sig = readFileSync(sigPath);
-    const key = opts.trustedPublicKeyPem ?? recorded.publicKeyPem;
-    if (opts.trustedPublicKeyPem) {
-      const trustedFp = publicKeyInfo(createPublicKey(opts.trustedPublicKeyPem)).fingerprint;
-      if (trustedFp !== recordedFp) problems.push({ file: at(RUN_FILES.signature), message: `signed by key ${recorded.publicKeyFingerprint.slice(0, 16)}…, not by the trusted key ${trustedFp.slice(0, 16)}…` });
-    }
-    if (!verifySignature(manifestBytes, sig, key)) problems.push({ file: at(RUN_FILES.signature), message: 'Ed25519 signature over manifest.json does not verify' });
-    else checked.signer = recorded.publicKeyFingerprint;
-  }
-
-  // Evidence hash chain, and report.json pointing at a line of it.
-  const evPath = join(dir, RUN_FILES.evidence);
-  if (existsSync(evPath)) {
-    const chain = checkEvidenceChain(evPath);
+  // Evidence hash chain, its seal, report.json pointing at a line of it, and the verdicts it holds.
+  if (chain) {
     checked.records += chain.records;
     if (chain.failure) problems.push({ file: at(RUN_FILES.evidence), line: chain.failure.line, ...(chain.failure.seq !== undefined ? { seq: chain.failure.seq } : {}), message: chain.failure.message });
     if (chain.tornTail) warnings.push(`${at(RUN_FILES.evidence)}: last line is incomplete (the run was killed while writing it)`);
     const origin = chain.ok ? checkOrigins(dir, evPath) : undefined;
     if (origin) problems.push({ file: at(RUN_FILES.evidence), ...origin });
+    if (chain.ok && !seal) partial = { endsAtSeq: chain.last?.seq ?? -1 };
+    if (chain.ok) {
+      const ev = readEvidence(dir);
+      for (const p of checkVerdictBinding(dir, ev.records, ev.lines)) problems.push({ file: at(p.file), message: p.message });
+      outstanding = outstandingInRun(dir, ev.records);
+    }
     const reportPath = join(dir, RUN_FILES.report);
     if (chain.ok && existsSync(reportPath)) {
       try {
@@ -129,9 +175,12 @@ export function verifyRunDirectory(dir: string, opts: VerifyOptions = {}, prefix
   function nested(sub: string, subPrefix: string): void {
     if (!statSync(sub).isDirectory()) return;
     if (existsSync(join(sub, RUN_FILES.manifest))) {
-      const r = verifyRunDirectory(sub, {}, subPrefix);
+      const r = verifyRunDirectory(sub, trustAsked ? { trusted } : {}, subPrefix);
       problems.push(...r.problems);
       warnings.push(...r.warnings);
+      // The enclosing manifest covers these files; a nested run's own state is worth a word, not a failure.
+      if (r.partial) warnings.push(`${subPrefix}: partial run, ends at seq ${r.partial.endsAtSeq}`);
+      if (r.untrusted) warnings.push(`${subPrefix}: signed by key ${r.untrusted.fingerprint}, which is not trusted here`);
       checked.records += r.checked.records;
       checked.nested.push(subPrefix.replace(/\/$/, ''), ...r.checked.nested);
       return;
@@ -146,6 +195,16 @@ export function verifyRunDirectory(dir: string, opts: VerifyOptions = {}, prefix
     for (const name of readdirSync(sub).sort()) nested(join(sub, name), `${subPrefix}${name}/`);
   }
   return result();
+}
+
+/** report.json's run id, if it has a readable one. */
+function reportRunId(dir: string): string | undefined {
+  try {
+    const id = (JSON.parse(readFileSync(join(dir, RUN_FILES.report), 'utf8')) as { run?: { id?: unknown } }).run?.id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function formatProblem(p: VerifyProblem): string {

@@ -1,10 +1,12 @@
-import type { Report, ScenarioResult } from '../../harness/core/result-schema.js';
+import type { CheckResult, Report, ScenarioResult } from '../../harness/core/result-schema.js';
+import type { Verdict } from '../../harness/core/verdict.js';
 import { escapeXml, formatValue } from '../html/escape.js';
 import { RUN_FILES } from '../runs/run-files.js';
 import type { ReportWriter } from './report-writer.js';
 
 /**
- * junit.xml: one <testcase> per scenario of the target, in the common JUnit dialect that Jenkins,
+ * junit.xml: one <testcase> per check of each scenario (per interface where the check has one;
+ * a scenario without per-check verdicts, skipped or from an older report, is one testcase), in the common JUnit dialect that Jenkins,
  * GitLab, GitHub Actions reporters and Surefire readers accept (testsuites > testsuite > properties,
  * testcase > properties, failure | error | skipped, system-out). Verdict mapping: FAIL and
  * INCONCLUSIVE are failures (both make `hil run` exit 1), ERROR is an error, NOT_APPLICABLE and
@@ -26,24 +28,58 @@ function detail(r: ScenarioResult): string {
   return lines.join('\n');
 }
 
-function testcase(report: Report, r: ScenarioResult): string {
-  const props = [
-    prop('verdict', r.verdict),
+/** What CI reads of one testcase: its name, verdict, message and properties. */
+interface Case {
+  name: string;
+  verdict: Verdict;
+  message: string;
+  props: string[];
+}
+
+function outcomeOf(c: Case, body: string): string {
+  const message = escapeXml(c.message);
+  if (c.verdict === 'FAIL' || c.verdict === 'INCONCLUSIVE') return `<failure message="${message}" type="${c.verdict}">${body}</failure>`;
+  if (c.verdict === 'ERROR') return `<error message="${message}" type="ERROR">${body}</error>`;
+  if (c.verdict === 'NOT_APPLICABLE' || c.verdict === 'NOT_RUN') return `<skipped message="${message}"/>`;
+  return '';
+}
+
+function scenarioProps(r: ScenarioResult): string[] {
+  return [
     prop('title', r.title),
     ...r.requirements.map((q) => prop('requirement', q)),
     ...(r.interfaces.length ? [prop('interfaces', r.interfaces.join(','))] : []),
     ...(r.evidence ? [prop('evidence', `evidence.jsonl#seq=${r.evidence.firstSeq}-${r.evidence.lastSeq}`)] : []),
     ...Object.entries(r.perInterface ?? {}).map(([i, v]) => prop(`verdict.${i}`, v)),
   ];
+}
+
+/** The testcases of one scenario: one per check when it has per-check verdicts, else the scenario itself. */
+function casesOf(r: ScenarioResult): Case[] {
+  const checks: CheckResult[] = r.checks ?? [];
+  const whole: Case = { name: r.scenarioId, verdict: r.verdict, message: `${r.verdict}: ${r.reason}`, props: [prop('verdict', r.verdict), ...scenarioProps(r)] };
+  // A verdict no check carries (e.g. "recorded no decision") still needs a testcase of its own.
+  const extra = checks.some((c) => c.verdict === r.verdict) ? [] : [whole];
+  const seen = new Map<string, number>();
+  return [...extra, ...checks.map((c) => {
+    const base = `${r.scenarioId} › ${c.name}${c.iface && !c.name.includes(`[${c.iface}]`) ? ` [${c.iface}]` : ''}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return {
+      name: n > 1 ? `${base} #${n}` : base,
+      verdict: c.verdict,
+      message: `${c.verdict}: ${c.reason ?? 'check held'}`,
+      props: [prop('verdict', c.verdict), prop('scenario', r.scenarioId), prop('scenario.verdict', r.verdict), ...(c.iface ? [prop('interface', c.iface)] : []), ...scenarioProps(r)],
+    };
+  })];
+}
+
+function testcase(report: Report, r: ScenarioResult, c: Case, time: number): string {
   const body = escapeXml(detail(r));
-  const message = escapeXml(`${r.verdict}: ${r.reason}`);
-  let outcome = '';
-  if (r.verdict === 'FAIL' || r.verdict === 'INCONCLUSIVE') outcome = `<failure message="${message}" type="${r.verdict}">${body}</failure>`;
-  else if (r.verdict === 'ERROR') outcome = `<error message="${message}" type="ERROR">${body}</error>`;
-  else if (r.verdict === 'NOT_APPLICABLE' || r.verdict === 'NOT_RUN') outcome = `<skipped message="${message}"/>`;
+  const outcome = outcomeOf(c, body);
   return [
-    `    <testcase${attr('classname', `hil.${report.target.name}`)}${attr('name', r.scenarioId)}${attr('time', seconds(r.durationMs))}${attr('timestamp', r.startedAt)}>`,
-    `      <properties>${props.join('')}</properties>`,
+    `    <testcase${attr('classname', `hil.${report.target.name}`)}${attr('name', c.name)}${attr('time', seconds(time))}${attr('timestamp', r.startedAt)}>`,
+    `      <properties>${c.props.join('')}</properties>`,
     ...(outcome ? [`      ${outcome}`] : []),
     `      <system-out>${body}</system-out>`,
     `    </testcase>`,
@@ -52,11 +88,13 @@ function testcase(report: Report, r: ScenarioResult): string {
 
 export function renderJunit(report: Report): string {
   const rs = report.results;
-  const failures = rs.filter((r) => r.verdict === 'FAIL' || r.verdict === 'INCONCLUSIVE').length;
-  const errors = rs.filter((r) => r.verdict === 'ERROR').length;
-  const skipped = rs.filter((r) => r.verdict === 'NOT_APPLICABLE' || r.verdict === 'NOT_RUN').length;
+  // A scenario's duration goes to its first testcase, so the suite's time still adds up.
+  const all = rs.flatMap((r) => casesOf(r).map((c, i) => ({ r, c, time: i === 0 ? r.durationMs : 0 })));
+  const failures = all.filter(({ c }) => c.verdict === 'FAIL' || c.verdict === 'INCONCLUSIVE').length;
+  const errors = all.filter(({ c }) => c.verdict === 'ERROR').length;
+  const skipped = all.filter(({ c }) => c.verdict === 'NOT_APPLICABLE' || c.verdict === 'NOT_RUN').length;
   const time = seconds(rs.reduce((s, r) => s + r.durationMs, 0));
-  const counts = `${attr('tests', rs.length)}${attr('failures', failures)}${attr('errors', errors)}${attr('skipped', skipped)}${attr('time', time)}`;
+  const counts = `${attr('tests', all.length)}${attr('failures', failures)}${attr('errors', errors)}${attr('skipped', skipped)}${attr('time', time)}`;
   const id = report.target.identity;
   const suiteProps = [
     prop('run.id', report.run.id),
@@ -80,7 +118,7 @@ export function renderJunit(report: Report): string {
     `<testsuites${attr('name', 'hil')}${counts}>`,
     `  <testsuite${attr('name', `hil.${report.target.name}`)}${counts}${attr('timestamp', report.run.startedAt)}${attr('hostname', report.run.host.hostname)}>`,
     `    <properties>${suiteProps.join('')}</properties>`,
-    ...rs.map((r) => testcase(report, r)),
+    ...all.map(({ r, c, time: t }) => testcase(report, r, c, t)),
     '  </testsuite>',
     '</testsuites>',
     '',

@@ -1,9 +1,26 @@
 import type { Report } from '../../harness/core/result-schema.js';
-import { VERDICTS } from '../../harness/core/verdict.js';
+import { VERDICTS, type Verdict } from '../../harness/core/verdict.js';
 import { escapeMdCell } from '../html/escape.js';
 import { VERDICT_EMOJI } from '../html/verdict-style.js';
 import { RUN_FILES } from '../runs/run-files.js';
+import { partialBannerMarkdown } from './partial-banner.js';
 import type { ReportWriter } from './report-writer.js';
+
+const cut = (t: string, n = 140) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
+
+/** Checks that did not pass, FAIL first (then ERROR, INCONCLUSIVE, NOT_RUN), each with its scenario and interface. */
+function checkLines(report: Report): string[] {
+  const order: Verdict[] = [...VERDICTS].reverse().filter((v) => v !== 'PASS' && v !== 'NOT_APPLICABLE');
+  const rows = report.results.flatMap((r) => (r.checks ?? []).map((c) => ({ r, c })));
+  if (!rows.length) return [];
+  const passed = rows.filter(({ c }) => c.verdict === 'PASS').length;
+  const lines = order.flatMap((v) =>
+    rows
+      .filter(({ c }) => c.verdict === v)
+      .map(({ r, c }) => `| ${VERDICT_EMOJI[v]} ${v} | ${escapeMdCell(r.scenarioId)} | ${escapeMdCell(c.name)} | ${escapeMdCell(c.iface ?? '')} | ${escapeMdCell(cut(c.reason ?? ''))} |`),
+  );
+  return [`Checks: ${rows.length} (${passed} PASS)${lines.length ? ', not passed:' : ''}`, '', ...(lines.length ? ['| Verdict | Scenario | Check | Interface | Reason |', '|---|---|---|---|---|', ...lines, ''] : [])];
+}
 
 /** summary.md: short, for pasting into a ticket. Details live in report.html. */
 export function renderMarkdownSummary(report: Report): string {
@@ -20,13 +37,14 @@ export function renderMarkdownSummary(report: Report): string {
     '| Scenario | Verdict | Requirements | Reason |',
     '|---|---|---|---|',
     ...report.results.map(
-      (r) => `| ${escapeMdCell(r.scenarioId)} | ${VERDICT_EMOJI[r.verdict]} ${r.verdict} | ${escapeMdCell(r.requirements.join(', '))} | ${escapeMdCell(r.reason.length > 140 ? `${r.reason.slice(0, 139)}…` : r.reason)} |`,
+      (r) => `| ${escapeMdCell(r.scenarioId)} | ${VERDICT_EMOJI[r.verdict]} ${r.verdict} | ${escapeMdCell(r.requirements.join(', '))} | ${escapeMdCell(cut(r.reason))} |`,
     ),
     '',
+    ...checkLines(report),
     'Evidence: `report.html` (details, timeline), `evidence.jsonl` (hash-chained log), `traffic.pcapng`; check integrity with `hil verify <dir>`.',
     '',
   ];
   return lines.join('\n');
 }
 
-export const markdownWriter: ReportWriter = { file: RUN_FILES.summary, render: (run) => renderMarkdownSummary(run.report) };
+export const markdownWriter: ReportWriter = { file: RUN_FILES.summary, render: (run) => partialBannerMarkdown(run) + renderMarkdownSummary(run.report) };

@@ -1,11 +1,21 @@
-// The one account store behind every surface (console, MQTT, OPC UA), so lockout and password
-// changes are shared: a lock earned on the console refuses the correct password on MQTT too.
+// The gateway's account databases. The console (serial line and its TCP port) has its own
+// accounts; MQTT and OPC UA share another, with other names: a real gateway keeps console
+// users apart from its SCADA-side users. Within one database lockout and password changes are
+// shared: a lock earned on the serial console refuses the correct password on the TCP console too.
 import type { SimConfig } from './sim-config.ts';
 import type { AlertSink, Surface } from './alerts.ts';
-import { VENDOR_DEFAULT } from './profiles.ts';
+import { SIM_ACCOUNT_NAMES, VENDOR_DEFAULT } from './profiles.ts';
 
 export type Role = 'admin' | 'operator';
 export interface Account { name: string; role: Role; password: string; history: string[]; failures: number; lockedUntil: number; defaultConsumed: boolean }
+
+/** Which account database a surface logs in against (undefined: the surface has no accounts). */
+export type Realm = 'console' | 'network';
+export function realmOf(surface: Surface): Realm | undefined {
+  if (surface === 'console' || surface === 'console-tcp') return 'console';
+  if (surface === 'mqtt' || surface === 'opcua') return 'network';
+  return undefined;
+}
 
 export type AuthResult =
   | { ok: true; user: string; role: Role; mustChangePassword: boolean }
@@ -14,45 +24,56 @@ export type AuthResult =
 export type ChangeResult = { ok: true } | { ok: false; reason: string };
 
 export class AccountStore {
-  private readonly accounts = new Map<string, Account>();
+  private readonly realms: Record<Realm, Map<string, Account>> = { console: new Map(), network: new Map() };
   private readonly cfg: SimConfig;
 
   constructor(cfg: SimConfig, private readonly alerts: AlertSink, private readonly now: () => number = Date.now) {
     this.cfg = cfg;
     const mk = (name: string, role: Role, password: string): Account =>
       ({ name, role, password, history: [], failures: 0, lockedUntil: 0, defaultConsumed: false });
-    this.accounts.set('admin', mk('admin', 'admin', cfg.accounts.adminPassword));
-    this.accounts.set('operator', mk('operator', 'operator', cfg.accounts.operatorPassword));
+    for (const realm of ['console', 'network'] as const) {
+      const names = SIM_ACCOUNT_NAMES[realm];
+      this.realms[realm].set(names.admin, mk(names.admin, 'admin', cfg.accounts.adminPassword));
+      this.realms[realm].set(names.operator, mk(names.operator, 'operator', cfg.accounts.operatorPassword));
+      // The vendor default exists only where the defaultCredential switch lets it (absent: never shipped).
+      if (cfg.switches.defaultCredential !== 'absent') this.realms[realm].set(VENDOR_DEFAULT.username, mk(VENDOR_DEFAULT.username, 'admin', VENDOR_DEFAULT.password));
+    }
   }
 
-  isLocked(user: string): boolean {
-    const a = this.accounts.get(user);
+  /** The account `user` in the database of `surface` (every database when no surface is given: tests). */
+  private find(user: string, surface?: Surface): Account | undefined {
+    const realm = surface ? realmOf(surface) : undefined;
+    if (realm) return this.realms[realm].get(user);
+    return surface ? undefined : (this.realms.console.get(user) ?? this.realms.network.get(user));
+  }
+
+  isLocked(user: string, surface?: Surface): boolean {
+    const a = this.find(user, surface);
     return !!a && this.cfg.switches.lockout && a.lockedUntil > this.now();
   }
 
   /** Remaining lock time in ms (0 when not locked). */
-  lockRemainingMs(user: string): number {
-    const a = this.accounts.get(user);
-    return a && this.isLocked(user) ? a.lockedUntil - this.now() : 0;
+  lockRemainingMs(user: string, surface?: Surface): number {
+    const a = this.find(user, surface);
+    return a && this.isLocked(user, surface) ? a.lockedUntil - this.now() : 0;
   }
 
   authenticate(user: string, password: string, surface: Surface): AuthResult {
-    const a = this.accounts.get(user);
+    const a = this.find(user, surface);
     if (!a) {
       this.alerts.raise({ event: 'login-failed', user, surface, reason: 'unknown-user' });
       return { ok: false, reason: 'bad-credentials' };
     }
-    if (this.isLocked(user)) {
+    if (this.isLocked(user, surface)) {
       this.alerts.raise({ event: 'login-failed', user, surface, reason: 'locked' });
       return { ok: false, reason: 'locked', user };
     }
     if (a.lockedUntil && a.lockedUntil <= this.now()) { a.lockedUntil = 0; a.failures = 0; }
     let mustChange = false;
-    let ok = password === a.password;
-    if (!ok && user === VENDOR_DEFAULT.username && password === VENDOR_DEFAULT.password) {
-      const mode = this.cfg.switches.defaultCredential;
-      if (mode === 'accepted') ok = true;
-      else if (mode === 'must-change' && !a.defaultConsumed) { ok = true; mustChange = true; }
+    const ok = password === a.password;
+    // The vendor default works until it is changed; with must-change, only for changing it.
+    if (ok && user === VENDOR_DEFAULT.username && password === VENDOR_DEFAULT.password && !a.defaultConsumed) {
+      mustChange = this.cfg.switches.defaultCredential === 'must-change';
     }
     if (ok) {
       a.failures = 0;
@@ -83,11 +104,9 @@ export class AccountStore {
 
   /** `old` may be the current password or, while the default is valid, the vendor default. */
   changePassword(user: string, old: string, next: string, surface: Surface): ChangeResult {
-    const a = this.accounts.get(user);
+    const a = this.find(user, surface);
     if (!a) return { ok: false, reason: 'unknown user' };
-    const defaultValid = user === VENDOR_DEFAULT.username && old === VENDOR_DEFAULT.password &&
-      (this.cfg.switches.defaultCredential === 'accepted' || (this.cfg.switches.defaultCredential === 'must-change' && !a.defaultConsumed));
-    if (old !== a.password && !defaultValid) return { ok: false, reason: 'current password incorrect' };
+    if (old !== a.password) return { ok: false, reason: 'current password incorrect' };
     const why = this.policyViolation(a, next);
     if (why) return { ok: false, reason: why };
     a.history = [a.password, ...a.history].slice(0, 16);
@@ -97,9 +116,11 @@ export class AccountStore {
     return { ok: true };
   }
 
-  users(): { name: string; role: Role; locked: boolean; failures: number }[] {
-    return [...this.accounts.values()].map((a) => ({ name: a.name, role: a.role, locked: this.isLocked(a.name), failures: a.failures }));
+  /** The accounts of the database `surface` logs in against. */
+  users(surface: Surface): { name: string; role: Role; locked: boolean; failures: number }[] {
+    const realm = realmOf(surface);
+    return realm ? [...this.realms[realm].values()].map((a) => ({ name: a.name, role: a.role, locked: this.isLocked(a.name, surface), failures: a.failures })) : [];
   }
 
-  role(user: string): Role | undefined { return this.accounts.get(user)?.role; }
+  role(user: string, surface: Surface): Role | undefined { return this.find(user, surface)?.role; }
 }

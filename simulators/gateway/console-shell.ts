@@ -110,8 +110,9 @@ export class ConsoleSession {
   }
 
   private send(text: string): void { if (!this.closed) this.write(text); }
-  private prompt(): string { return this.role === 'admin' ? 'gw# ' : 'gw> '; }
-  private loginPrompt(): void { this.state = 'login'; this.send('gateway login: '); }
+  // Prompts name the user, like a BusyBox shell: '[sysop@gw-sim]# ' for an admin, '[fieldtech@gw-sim]$ ' otherwise.
+  private prompt(): string { return `[${this.user}@gw-sim]${this.role === 'admin' ? '#' : '$'} `; }
+  private loginPrompt(): void { this.state = 'login'; this.send('GW-SIM login: '); }
 
   private armIdle(): void {
     clearTimeout(this.idleTimer);
@@ -119,7 +120,7 @@ export class ConsoleSession {
     const ms = this.deps.config.params.idleTimeoutMs;
     if (!idleTimeout || ms <= 0 || this.state !== 'shell') return;
     this.idleTimer = setTimeout(() => {
-      this.send(CRLF + 'Session timed out due to inactivity' + CRLF);
+      this.send(CRLF + 'Idle session closed' + CRLF);
       this.logout(false);
     }, ms);
     this.idleTimer.unref();
@@ -150,12 +151,12 @@ export class ConsoleSession {
         if (!line || /\s/.test(line)) { this.loginPrompt(); return; }
         this.pendingUser = line;
         this.state = 'password';
-        this.send('Password: ');
+        this.send('Passphrase: ');
         return;
       case 'password': {
         const res = this.deps.accounts.authenticate(this.pendingUser, line, this.surface);
         if (res.ok) { this.enterShell(res.user, res.role, res.mustChangePassword); return; }
-        this.send((res.reason === 'locked' ? this.deps.config.params.lockMessage : 'Login incorrect') + CRLF);
+        this.send((res.reason === 'locked' ? this.deps.config.params.lockMessage : 'Authentication failed') + CRLF);
         this.loginPrompt();
         return;
       }
@@ -171,7 +172,7 @@ export class ConsoleSession {
     const [cmd = '', ...args] = line.split(/\s+/).filter(Boolean);
     if (!cmd) return;
     if (this.mustChange && !['passwd', 'logout', 'exit', 'help'].includes(cmd)) {
-      out('Error: password change required (use: passwd <old> <new>)');
+      out('Refused: password change required (use: passwd <old> <new>)');
       return;
     }
     switch (cmd) {
@@ -180,7 +181,7 @@ export class ConsoleSession {
         if (args[0] === 'status') { formatStatus(this.deps.model).forEach(out); return; }
         if (args[0] === 'users') {
           out('USER       ROLE       STATUS');
-          for (const u of this.deps.accounts.users()) out(`${u.name.padEnd(10)} ${u.role.padEnd(10)} ${u.locked ? 'locked' : 'active'}${u.name === this.user ? ' *' : ''}`);
+          for (const u of this.deps.accounts.users(this.surface)) out(`${u.name.padEnd(10)} ${u.role.padEnd(10)} ${u.locked ? 'locked' : 'active'}${u.name === this.user ? ' *' : ''}`);
           return;
         }
         out('Usage: show status | show users');
@@ -189,7 +190,7 @@ export class ConsoleSession {
       case 'passwd': {
         if (args.length !== 2) { out('Usage: passwd <old> <new>'); return; }
         const r = this.deps.accounts.changePassword(this.user, args[0]!, args[1]!, this.surface);
-        if (r.ok) { this.mustChange = false; out('Password changed'); } else out(`Error: ${r.reason}`);
+        if (r.ok) { this.mustChange = false; out('Passphrase updated'); } else out(`Refused: ${r.reason}`);
         return;
       }
       case 'logout': case 'exit': this.logout(); return;
@@ -200,12 +201,12 @@ export class ConsoleSession {
   private setPoint(args: string[], out: (l: string) => void): void {
     const [point, raw] = args;
     if (!point || raw === undefined) { out(`Usage: set <point> <value>  (points: ${WRITABLE_POINTS.join(', ')})`); return; }
-    if (!isWritablePoint(point)) { out(`Error: unknown point ${point}`); return; }
-    if (this.deps.config.switches.privilegeSeparation && this.role !== 'admin') { out('Error: permission denied'); return; }
+    if (!isWritablePoint(point)) { out(`Refused: unknown point ${point}`); return; }
+    if (this.deps.config.switches.privilegeSeparation && this.role !== 'admin') { out(`Denied: role ${this.role} may not set points`); return; }
     const r = checkPointValue(point, parseValue(raw), this.deps.config.switches.rangeCheck.console);
     if (!r.ok) {
       if (r.reason === 'out-of-range') this.deps.alerts.raise({ event: 'command-rejected', user: this.user, surface: this.surface, point, value: raw, reason: r.reason });
-      out(r.reason === 'out-of-range' ? 'Error: value out of range' : 'Error: invalid value');
+      out(r.reason === 'out-of-range' ? 'Refused: value out of range' : 'Refused: invalid value');
       return;
     }
     // An accepted command from the operator station is master activity, like a Modbus write.

@@ -22,7 +22,7 @@ import { makeSelfSignedCert } from './tls-cert.ts';
 
 export type { SimProfileName, SimConfig, SimConfigOverrides } from './sim-config.ts';
 export { loadSimConfigFile, resolveSimConfig, SimConfigSchema, SimConfigOverridesSchema } from './sim-config.ts';
-export { PROFILE_PRESETS, profilePreset, CLI_PORT_BASES, CLI_PORT_OFFSETS, VENDOR_DEFAULT, DEFAULT_ADMIN_PASSWORD, DEFAULT_OPERATOR_PASSWORD } from './profiles.ts';
+export { PROFILE_PRESETS, profilePreset, CLI_PORT_BASES, CLI_PORT_OFFSETS, VENDOR_DEFAULT, SIM_ACCOUNT_NAMES, DEFAULT_ADMIN_PASSWORD, DEFAULT_OPERATOR_PASSWORD } from './profiles.ts';
 export { HR, COIL, IR, FIELD_IR, STATUS_BIT_SAFE_STATE } from './modbus-register-map.ts';
 export { OPCUA_NODE_IDS } from './opcua-gateway.ts';
 export { gatewayTopics } from './mqtt-topics.ts';
@@ -219,7 +219,7 @@ export function cliPorts(profile: SimProfileName, basePort = CLI_PORT_BASES[prof
   };
 }
 
-export async function runSimCli(argv: { profile: SimProfileName; config?: string; noOpcua?: boolean; host?: string; basePort?: number; ptyDir?: string }): Promise<void> {
+export async function runSimCli(argv: { profile: SimProfileName; config?: string; noOpcua?: boolean; host?: string; basePort?: number; ptyDir?: string; upstream?: string }): Promise<void> {
   const file = argv.config ? loadSimConfigFile(argv.config) : undefined;
   const { profile: fileProfile, ...overrides } = file ?? {};
   const profile = argv.profile ?? fileProfile ?? 'hardened';
@@ -234,6 +234,8 @@ export async function runSimCli(argv: { profile: SimProfileName; config?: string
     // The config file's ports win over the documented defaults.
     ports: { ...cliPorts(profile, argv.basePort), ...(overrides.ports ?? {}) },
     ptyDir,
+    // --upstream: the gateway publishes to this broker too (the demo points it at the fault proxy).
+    ...(argv.upstream ? { externalBrokerUrl: argv.upstream } : {}),
   });
   process.stdout.write(JSON.stringify({ ready: true, ...sim.endpoints }) + '\n');
   await new Promise<void>((resolve) => {

@@ -33,7 +33,7 @@ export async function startOpcuaGateway(deps: OpcuaGatewayDeps, host: string, po
   const { SecurityPolicy: SP, MessageSecurityMode: MSM, WellKnownRoles: R, StatusCodes, DataType, Variant } = ua;
 
   const roles = (user: string) => {
-    const role = accounts.role(user);
+    const role = accounts.role(user, 'opcua');
     if (role === 'admin') return ua.makeRoles([R.AuthenticatedUser, R.ConfigureAdmin]);
     if (role === 'operator') return ua.makeRoles([R.AuthenticatedUser, R.Operator]);
     return ua.makeRoles([R.Anonymous]);

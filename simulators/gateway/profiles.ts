@@ -4,7 +4,16 @@ import type { SimConfig, SimParams, SimProfileName } from './sim-config.ts';
 
 export const DEFAULT_ADMIN_PASSWORD = 'Adm1n!Sim-Hardened-2026';
 export const DEFAULT_OPERATOR_PASSWORD = 'Op3r!Sim-Hardened-2026';
-/** The vendor default credential governed by the `defaultCredential` switch. */
+/**
+ * Account names per account database: the console's (serial line and TCP port) and the one MQTT
+ * and OPC UA share. Deliberately neither 'admin' nor 'operator', and different on each side, so
+ * nothing in a scenario can lean on a name: targets/sim-*.yaml declare them per interface.
+ */
+export const SIM_ACCOUNT_NAMES = {
+  console: { admin: 'sysop', operator: 'fieldtech' },
+  network: { admin: 'scada', operator: 'hmi' },
+} as const;
+/** The vendor default credential governed by the `defaultCredential` switch (in both databases). */
 export const VENDOR_DEFAULT = { username: 'admin', password: 'admin' } as const;
 
 function accounts(): SimConfig['accounts'] {
@@ -26,7 +35,7 @@ const baseParams: SimParams = {
   ambientTemperature: 20,
   deviceId: 'gw-sim-01',
   safeValues: { heaterEnable: false, heaterSetpoint: 0, valvePosition: 0, pumpOn: false },
-  lockMessage: 'Account locked',
+  lockMessage: 'Too many failed logins: account suspended',
   banner: 'GW-SIM industrial gateway (simulated) - authorized use only',
   consoleEcho: true,
   passwordMinLength: 12,

@@ -59,8 +59,10 @@ describe.skipIf(parts.skip)('a run killed mid-way', () => {
       const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { run: { partial?: boolean }; results: { verdict: string }[] };
       expect(report.run.partial).toBe(true);
       expect(report.results.some((x) => x.verdict === 'ERROR' || x.verdict === 'NOT_RUN')).toBe(true);
+      // Intact but without a seal: a partial run has its own exit code (4), not OK (issue 14).
       const v = await hil(['verify', out], env);
-      expect(v.code, v.stdout + v.stderr).toBe(0);
+      expect(v.code, v.stdout + v.stderr).toBe(4);
+      expect(v.stdout).toContain('partial run, ends at seq');
     } finally {
       await sim.sim.stop();
     }

@@ -5,6 +5,7 @@ import { measurement } from '../../harness/core/measurement.js';
 import type { Report, ScenarioResult } from '../../harness/core/result-schema.js';
 import { EvidenceLog } from '../../harness/evidence/evidence-log.js';
 import { Redactor } from '../../harness/evidence/redactor.js';
+import { sealEvidence } from '../../harness/evidence/seal-record.js';
 import { evidencePointer, summarize } from '../../reports/runs/report-summary.js';
 import { readEvidence } from '../../reports/runs/load-run.js';
 
@@ -214,6 +215,9 @@ export async function buildFixtureRun(dir: string, opts: FixtureOptions): Promis
   }
 
   log.event('harness', 'run finished');
+  log.attach('console-full.log', `admin login with ${FIXTURE_SECRET}\n`);
+  // A complete run ends with its seal, as the runner writes it.
+  sealEvidence(log);
   const { lines } = readEvidence(dir);
   const report: Report = {
     schemaVersion: 1,
@@ -224,6 +228,5 @@ export async function buildFixtureRun(dir: string, opts: FixtureOptions): Promis
     evidence: evidencePointer(lines),
   };
   writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  log.attach('console-full.log', `admin login with ${FIXTURE_SECRET}\n`);
   return { report, log };
 }

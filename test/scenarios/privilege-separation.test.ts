@@ -6,6 +6,10 @@ import { needParts } from '../support/real-parts.js';
 import { runScenarioAgainstSim, runScenarioOn } from '../support/scenario-harness.js';
 import { MQ_TOPICS, MQ_USERS, mosquittoTarget } from './mosquitto-target.js';
 import { runScenarioOnProfile } from './run-profile.js';
+import { SIM_ACCOUNT_NAMES } from '../../simulators/gateway/index.js';
+
+const CON = SIM_ACCOUNT_NAMES.console;
+const NET = SIM_ACCOUNT_NAMES.network;
 
 const sim = await needParts('socat');
 const mq = await needParts('mosquitto');
@@ -20,7 +24,7 @@ describe.skipIf(sim.skip)('privilege-separation against the simulator', () => {
       const { result } = await runScenarioOn(privilegeSeparation, s);
       expect(result.verdict, result.reason).toBe('PASS');
       expect(result.perInterface).toMatchObject({ console: 'PASS', mqtt: 'PASS', opcua: 'PASS', 'modbus-tcp': 'NOT_APPLICABLE' });
-      expect(result.reason).toMatch(/\[opcua\] 'operator' could not change heaterSetpoint via opcua \(write BadUserAccessDenied/);
+      expect(result.reason).toContain(`[opcua] '${NET.operator}' could not change heaterSetpoint via opcua (write BadUserAccessDenied`);
       expect(s.sim.model.commanded.heaterSetpoint).toBe(before);
     } finally {
       await s.sim.stop();
@@ -33,7 +37,7 @@ describe.skipIf(sim.skip)('privilege-separation against the simulator', () => {
       const before = s.sim.model.commanded.heaterSetpoint;
       const { result } = await runScenarioOn(privilegeSeparation, s);
       expect(result.verdict, result.reason).toBe('FAIL');
-      for (const i of ['console', 'mqtt', 'opcua']) expect(result.reason).toContain(`non-admin 'operator' changed heaterSetpoint via ${i}`);
+      for (const [i, who] of [['console', CON.operator], ['console-tcp', CON.operator], ['mqtt', NET.operator], ['opcua', NET.operator]]) expect(result.reason).toContain(`non-admin '${who}' changed heaterSetpoint via ${i}`);
       expect(s.sim.model.commanded.heaterSetpoint).toBe(before);
     } finally {
       await s.sim.stop();
@@ -50,7 +54,7 @@ describe.skipIf(sim.skip)('privilege-separation against the simulator', () => {
     const { result } = await runScenarioAgainstSim(privilegeSeparation, { profile: 'hardened', config: { switches: { mqttAcl: false } } });
     expect(result.verdict, result.reason).toBe('FAIL');
     expect(result.perInterface).toMatchObject({ console: 'PASS', mqtt: 'FAIL' });
-    expect(result.reason).toMatch(/^\[mqtt\] non-admin 'operator' changed heaterSetpoint via mqtt \(telemetry heaterSetpoint = \d+; monitor heaterSetpoint: .*; command delivered\)$/);
+    expect(result.reason).toMatch(new RegExp(`^\\[mqtt\\] non-admin '${NET.operator}' changed heaterSetpoint via mqtt \\(telemetry heaterSetpoint = \\d+; monitor heaterSetpoint: .*; command delivered\\)$`));
   });
 
   test('switches it does not depend on (mqttAnonymous, opcuaAnonymous, mqttTls off) leave it PASS', { timeout: 90_000 }, async () => {

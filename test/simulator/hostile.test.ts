@@ -33,7 +33,7 @@ describe.skipIf(parts.skip)('hostile profile', () => {
     await p.close();
     for (const text of [c.reader.buf, p.reader.buf]) {
       expect(text.length).toBeGreaterThan(200);
-      expect(text).not.toMatch(/gateway login: $|gw[#>] $/m);
+      expect(text).not.toMatch(/GW-SIM login: $|@gw-sim\][#$] $/m);
       expect(text).toMatch(/\x1b\[|[\x00-\x08\x80-\xff]/);
     }
   });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DEFAULT_ADMIN_PASSWORD, DEFAULT_OPERATOR_PASSWORD, gatewayTopics, startSimulator, type Simulator, type StartOptions } from '../../simulators/gateway/index.ts';
+import { DEFAULT_ADMIN_PASSWORD, DEFAULT_OPERATOR_PASSWORD, SIM_ACCOUNT_NAMES, gatewayTopics, startSimulator, type Simulator, type StartOptions } from '../../simulators/gateway/index.ts';
 import { probeFreePort } from '../../simulators/gateway/net-listen.ts';
 import { needParts } from '../support/real-parts.ts';
 import { sleep, tcpConsole, waitUntil } from './sim-test-kit.ts';
@@ -11,6 +11,7 @@ import { sleep, tcpConsole, waitUntil } from './sim-test-kit.ts';
 const parts = await needParts('socat');
 const ADMIN = process.env.HIL_SIM_ADMIN_PASSWORD || DEFAULT_ADMIN_PASSWORD;
 const OPER = process.env.HIL_SIM_OPERATOR_PASSWORD || DEFAULT_OPERATOR_PASSWORD;
+const NET = SIM_ACCOUNT_NAMES.network;
 const T = gatewayTopics('gw-sim-01');
 
 describe.skipIf(parts.skip)('MQTT', () => {
@@ -54,11 +55,11 @@ describe.skipIf(parts.skip)('MQTT', () => {
   test('hardened listens with TLS only; anonymous -> 5, bad password -> 4', async () => {
     expect(hard.endpoints.mqtt).toMatch(/^mqtts:\/\//);
     expect(await connectError(hard)).toBe(5);
-    expect(await connectError(hard, { username: 'operator', password: 'wrong' })).toBe(4);
+    expect(await connectError(hard, { username: NET.operator, password: 'wrong' })).toBe(4);
     // plaintext MQTT against the TLS port gets nowhere
     const plain = hard.endpoints.mqtt.replace('mqtts:', 'mqtt:');
-    await expect(mqtt.connectAsync(plain, { reconnectPeriod: 0, connectTimeout: 1000, username: 'admin', password: ADMIN }, false)).rejects.toThrow();
-    const c = await connect(hard, { username: 'operator', password: OPER });
+    await expect(mqtt.connectAsync(plain, { reconnectPeriod: 0, connectTimeout: 1000, username: NET.admin, password: ADMIN }, false)).rejects.toThrow();
+    const c = await connect(hard, { username: NET.operator, password: OPER });
     expect(c.connected).toBe(true);
   });
 
@@ -69,7 +70,7 @@ describe.skipIf(parts.skip)('MQTT', () => {
   });
 
   test('hardened ACL: operator reads telemetry but its cmd never takes effect; admin cmd works', async () => {
-    const op = await connect(hard, { username: 'operator', password: OPER });
+    const op = await connect(hard, { username: NET.operator, password: OPER });
     const tele = await collect(op, T.telemetry);
     await waitUntil(() => tele.length > 0, 2000);
     expect(tele[0]).toMatchObject({ heaterSetpoint: expect.any(Number), heartbeat: expect.any(Number), safeState: expect.any(Boolean) });
@@ -78,14 +79,14 @@ describe.skipIf(parts.skip)('MQTT', () => {
     op.publish(T.cmd, JSON.stringify({ point: 'valvePosition', value: 66 }), { qos: 0 });
     await sleep(300);
     expect(hard.model.commanded.valvePosition).toBe(before);
-    const admin = await connect(hard, { username: 'admin', password: ADMIN });
+    const admin = await connect(hard, { username: NET.admin, password: ADMIN });
     const status = await collect(admin, T.status);
     await admin.publishAsync(T.cmd, JSON.stringify({ id: 1, point: 'valvePosition', value: 66 }), { qos: 1 });
     await waitUntil(() => status.some((s) => s.id === 1), 2000);
     expect(status.find((s) => s.id === 1)).toMatchObject({ ok: true, point: 'valvePosition', value: 66 });
     expect(hard.model.commanded.valvePosition).toBe(66);
     // nobody but the gateway publishes telemetry
-    const admin2 = await connect(hard, { username: 'admin', password: ADMIN });
+    const admin2 = await connect(hard, { username: NET.admin, password: ADMIN });
     admin2.publish(T.telemetry, JSON.stringify({ heaterSetpoint: 999 }));
     await sleep(300);
     expect(tele.some((m) => m.heaterSetpoint === 999)).toBe(false);
@@ -101,7 +102,7 @@ describe.skipIf(parts.skip)('MQTT', () => {
   });
 
   test('hardened: out-of-range and wrong-type commands rejected with status and alert, value unchanged', async () => {
-    const admin = await connect(hard, { username: 'admin', password: ADMIN });
+    const admin = await connect(hard, { username: NET.admin, password: ADMIN });
     const status = await collect(admin, T.status);
     const alerts = await collect(admin, T.alert);
     const before = hard.model.commanded.heaterSetpoint;
@@ -116,18 +117,19 @@ describe.skipIf(parts.skip)('MQTT', () => {
     await waitUntil(() => alerts.some((a) => a.event === 'command-rejected'), 2000);
   });
 
-  test('lockout is shared: failures on MQTT lock the console too, and MQTT refuses the correct password', async () => {
+  test('lockout: failures on MQTT lock the MQTT account (MQTT refuses the correct password); the console has its own accounts', async () => {
     const s = await sim({ profile: 'hardened', config: { switches: { mqttTls: false }, params: { lockoutDurationMs: 1500 } } });
-    const watcher = await connect(s, { username: 'admin', password: ADMIN });
+    const watcher = await connect(s, { username: NET.admin, password: ADMIN });
     const alerts = await collect(watcher, T.alert);
-    for (let i = 0; i < 3; i++) expect(await connectError(s, { username: 'operator', password: 'bad' })).toBe(4);
-    expect(await connectError(s, { username: 'operator', password: OPER })).toBe(5);
+    for (let i = 0; i < 3; i++) expect(await connectError(s, { username: NET.operator, password: 'bad' })).toBe(4);
+    expect(await connectError(s, { username: NET.operator, password: OPER })).toBe(5);
+    // The console's account database is another one: its operator is not locked by MQTT failures.
     const con = await tcpConsole(s.endpoints.console.tcp);
-    expect(await con.reader.login('operator', OPER, /(Account locked|gw> )/)).toMatch(/Account locked/);
+    expect(await con.reader.login(SIM_ACCOUNT_NAMES.console.operator, OPER, /(account suspended|\]\$ )/)).toMatch(/\]\$ $/);
     con.close();
-    await waitUntil(() => alerts.some((a) => a.event === 'account-locked' && a.user === 'operator'), 2000);
+    await waitUntil(() => alerts.some((a) => a.event === 'account-locked' && a.user === NET.operator), 2000);
     await sleep(1600);
-    const ok = await connect(s, { username: 'operator', password: OPER });
+    const ok = await connect(s, { username: NET.operator, password: OPER });
     expect(ok.connected).toBe(true);
   });
 

@@ -8,13 +8,14 @@ import {
   type ClientSession, type UserIdentityInfo,
 } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DEFAULT_ADMIN_PASSWORD, DEFAULT_OPERATOR_PASSWORD, OPCUA_NODE_IDS, startSimulator, type Simulator } from '../../simulators/gateway/index.ts';
+import { DEFAULT_ADMIN_PASSWORD, DEFAULT_OPERATOR_PASSWORD, SIM_ACCOUNT_NAMES, OPCUA_NODE_IDS, startSimulator, type Simulator } from '../../simulators/gateway/index.ts';
 import { needParts } from '../support/real-parts.ts';
 import { sleep } from './sim-test-kit.ts';
 
 const parts = await needParts('socat');
 const ADMIN = process.env.HIL_SIM_ADMIN_PASSWORD || DEFAULT_ADMIN_PASSWORD;
 const OPER = process.env.HIL_SIM_OPERATOR_PASSWORD || DEFAULT_OPERATOR_PASSWORD;
+const NET = SIM_ACCOUNT_NAMES.network;
 
 describe.skipIf(parts.skip)('OPC UA', () => {
   let hard: Simulator, weak: Simulator, pki: string;
@@ -84,17 +85,17 @@ describe.skipIf(parts.skip)('OPC UA', () => {
     await none.connect(hard.endpoints.opcua!);
     const eps = (none as unknown as { _serverEndpoints: EndpointDescription[] })._serverEndpoints;
     eps.push(new EndpointDescription({ ...eps[0]!, securityMode: MessageSecurityMode.None, securityPolicyUri: SecurityPolicy.None }));
-    expect(await errorText(none.createSession({ type: UserTokenType.UserName, userName: 'admin', password: ADMIN }))).toMatch(/BadSecurityModeRejected|BadSecurityPolicyRejected/);
+    expect(await errorText(none.createSession({ type: UserTokenType.UserName, userName: NET.admin, password: ADMIN }))).toMatch(/BadSecurityModeRejected|BadSecurityPolicyRejected/);
   });
 
   test('hardened: admin writes in range, out of range -> BadOutOfRange (unchanged), operator -> BadUserAccessDenied', async () => {
-    const admin = await session(hard.endpoints.opcua!, { type: UserTokenType.UserName, userName: 'admin', password: ADMIN });
+    const admin = await session(hard.endpoints.opcua!, { type: UserTokenType.UserName, userName: NET.admin, password: ADMIN });
     expect((await write(admin, OPCUA_NODE_IDS.heaterSetpoint, DataType.Double, 62.5)).name).toBe('Good');
     expect(await read(admin, OPCUA_NODE_IDS.heaterSetpoint)).toBe(62.5);
     expect((await write(admin, OPCUA_NODE_IDS.heaterSetpoint, DataType.Double, 120)).name).toBe('BadOutOfRange');
     expect(await read(admin, OPCUA_NODE_IDS.heaterSetpoint)).toBe(62.5);
     expect((await write(admin, OPCUA_NODE_IDS.temperature, DataType.Double, 1)).name).toMatch(/BadNotWritable|BadUserAccessDenied/);
-    const op = await session(hard.endpoints.opcua!, { type: UserTokenType.UserName, userName: 'operator', password: OPER });
+    const op = await session(hard.endpoints.opcua!, { type: UserTokenType.UserName, userName: NET.operator, password: OPER });
     expect((await write(op, OPCUA_NODE_IDS.pumpOn, DataType.Boolean, false)).name).toBe('BadUserAccessDenied');
     expect(await read(op, OPCUA_NODE_IDS.pumpOn)).toBe(hard.model.commanded.pumpOn);
     expect(hard.model.commanded.pumpOn).toBe(true);
@@ -103,11 +104,11 @@ describe.skipIf(parts.skip)('OPC UA', () => {
 
   test('hardened: OPC UA logins share the lockout', async () => {
     for (let i = 0; i < 3; i++) {
-      expect(await errorText(session(hard.endpoints.opcua!, { type: UserTokenType.UserName, userName: 'operator', password: 'bad' }))).toMatch(/BadUserAccessDenied|BadIdentityToken/);
+      expect(await errorText(session(hard.endpoints.opcua!, { type: UserTokenType.UserName, userName: NET.operator, password: 'bad' }))).toMatch(/BadUserAccessDenied|BadIdentityToken/);
     }
-    expect(await errorText(session(hard.endpoints.opcua!, { type: UserTokenType.UserName, userName: 'operator', password: OPER }))).not.toBe('ok');
+    expect(await errorText(session(hard.endpoints.opcua!, { type: UserTokenType.UserName, userName: NET.operator, password: OPER }))).not.toBe('ok');
     await sleep(1600);
-    const ok = await session(hard.endpoints.opcua!, { type: UserTokenType.UserName, userName: 'operator', password: OPER });
+    const ok = await session(hard.endpoints.opcua!, { type: UserTokenType.UserName, userName: NET.operator, password: OPER });
     await ok.close();
   });
 

@@ -8,7 +8,10 @@ import { AccountStore } from '../../simulators/gateway/account-store.ts';
 import { AlertSink } from '../../simulators/gateway/alerts.ts';
 import { checkPointValue } from '../../simulators/gateway/points.ts';
 import { ProcessModel } from '../../simulators/gateway/process-model.ts';
-import { PROFILE_PRESETS, profilePreset } from '../../simulators/gateway/profiles.ts';
+import { PROFILE_PRESETS, profilePreset, SIM_ACCOUNT_NAMES } from '../../simulators/gateway/profiles.ts';
+
+const CON = SIM_ACCOUNT_NAMES.console;
+const NET = SIM_ACCOUNT_NAMES.network;
 import { loadSimConfigFile, resolveSimConfig } from '../../simulators/gateway/sim-config.ts';
 import { seededRandom } from '../../simulators/gateway/hostile-servers.ts';
 
@@ -119,37 +122,39 @@ describe('account store', () => {
     return { store: new AccountStore(cfg, alerts, () => now), alerts, advance: (ms: number) => { now += ms; }, cfg };
   };
 
-  test('lockout after N failures refuses the correct password until T has passed', () => {
+  test('lockout after N failures refuses the correct password until T has passed, on every surface of the account database', () => {
     const { store, alerts, advance, cfg } = mk();
     const pw = cfg.accounts.operatorPassword;
-    for (let i = 0; i < 3; i++) expect(store.authenticate('operator', 'wrong', 'console').ok).toBe(false);
-    expect(store.authenticate('operator', pw, 'mqtt')).toMatchObject({ ok: false, reason: 'locked' });
-    expect(alerts.log.some((a) => a.event === 'account-locked' && a.user === 'operator')).toBe(true);
+    for (let i = 0; i < 3; i++) expect(store.authenticate(NET.operator, 'wrong', 'mqtt').ok).toBe(false);
+    expect(store.authenticate(NET.operator, pw, 'mqtt')).toMatchObject({ ok: false, reason: 'locked' });
+    expect(alerts.log.some((a) => a.event === 'account-locked' && a.user === NET.operator)).toBe(true);
+    // The console (serial and TCP) is another database: its accounts are not locked by MQTT failures.
+    expect(store.authenticate(CON.operator, pw, 'console-tcp').ok).toBe(true);
     advance(999);
-    expect(store.authenticate('operator', pw, 'opcua').ok).toBe(false);
+    expect(store.authenticate(NET.operator, pw, 'opcua').ok).toBe(false);
     advance(2);
-    expect(store.authenticate('operator', pw, 'opcua').ok).toBe(true);
+    expect(store.authenticate(NET.operator, pw, 'opcua').ok).toBe(true);
   });
 
   test('without lockout, the correct password works after many failures', () => {
     const { store, cfg } = mk({ switches: { lockout: false } });
-    for (let i = 0; i < 10; i++) store.authenticate('admin', 'x', 'console');
-    expect(store.authenticate('admin', cfg.accounts.adminPassword, 'console').ok).toBe(true);
+    for (let i = 0; i < 10; i++) store.authenticate(CON.admin, 'x', 'console');
+    expect(store.authenticate(CON.admin, cfg.accounts.adminPassword, 'console').ok).toBe(true);
   });
 
   test('password policy: length, classes, history; off accepts anything non-empty', () => {
     const { store, cfg } = mk();
     const cur = cfg.accounts.adminPassword;
-    expect(store.changePassword('admin', cur, 'Short1!', 'console')).toMatchObject({ ok: false, reason: expect.stringMatching(/at least 12/) });
-    expect(store.changePassword('admin', cur, 'alllowercaseletters', 'console')).toMatchObject({ ok: false, reason: expect.stringMatching(/3 of/) });
-    expect(store.changePassword('admin', cur, cur, 'console')).toMatchObject({ ok: false, reason: expect.stringMatching(/last 3/) });
-    expect(store.changePassword('admin', 'wrong', 'N3w-Passw0rd-2026', 'console')).toMatchObject({ ok: false });
-    expect(store.changePassword('admin', cur, 'N3w-Passw0rd-2026', 'console')).toEqual({ ok: true });
-    expect(store.authenticate('admin', cur, 'mqtt').ok).toBe(false);
-    expect(store.authenticate('admin', 'N3w-Passw0rd-2026', 'mqtt').ok).toBe(true);
-    expect(store.changePassword('admin', 'N3w-Passw0rd-2026', cur, 'console')).toMatchObject({ ok: false });
+    expect(store.changePassword(CON.admin, cur, 'Short1!', 'console')).toMatchObject({ ok: false, reason: expect.stringMatching(/at least 12/) });
+    expect(store.changePassword(CON.admin, cur, 'alllowercaseletters', 'console')).toMatchObject({ ok: false, reason: expect.stringMatching(/3 of/) });
+    expect(store.changePassword(CON.admin, cur, cur, 'console')).toMatchObject({ ok: false, reason: expect.stringMatching(/last 3/) });
+    expect(store.changePassword(CON.admin, 'wrong', 'N3w-Passw0rd-2026', 'console')).toMatchObject({ ok: false });
+    expect(store.changePassword(CON.admin, cur, 'N3w-Passw0rd-2026', 'console')).toEqual({ ok: true });
+    expect(store.authenticate(CON.admin, cur, 'console-tcp').ok).toBe(false);
+    expect(store.authenticate(CON.admin, 'N3w-Passw0rd-2026', 'console-tcp').ok).toBe(true);
+    expect(store.changePassword(CON.admin, 'N3w-Passw0rd-2026', cur, 'console')).toMatchObject({ ok: false });
     const weak = mk({ switches: { passwordPolicy: false } });
-    expect(weak.store.changePassword('admin', weak.cfg.accounts.adminPassword, 'a', 'console')).toEqual({ ok: true });
+    expect(weak.store.changePassword(CON.admin, weak.cfg.accounts.adminPassword, 'a', 'console')).toEqual({ ok: true });
   });
 
   test('default credential: absent, must-change, accepted', () => {

@@ -56,15 +56,15 @@ export class TextReader {
     }
   }
   /** Login helper: waits for the prompts and returns the text after the password. */
-  async login(user: string, password: string, expect: RegExp = /gw[#>] $/): Promise<string> {
+  async login(user: string, password: string, expect: RegExp = /\][#$] $/): Promise<string> {
     this.send('\r');
-    await this.waitFor(/gateway login: $/);
+    await this.waitFor(/GW-SIM login: $/);
     this.send(user + '\r');
-    await this.waitFor(/Password: $/);
+    await this.waitFor(/Passphrase: $/);
     this.send(password + '\r');
     return this.waitFor(expect);
   }
-  async command(cmd: string, prompt: RegExp = /gw[#>] $/): Promise<string> {
+  async command(cmd: string, prompt: RegExp = /\][#$] $/): Promise<string> {
     this.send(cmd + '\r');
     return this.waitFor(prompt);
   }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { describeInterfaces } from '../../runner/scenario-applicability.js';
 import type { SetExitCode } from '../exit-code.js';
 
 export function registerList(program: Command, _setExit: SetExitCode): void {
@@ -9,6 +8,8 @@ export function registerList(program: Command, _setExit: SetExitCode): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
       const { loadCatalog } = await import('../../../scenarios/catalog.js');
+      // Loaded here, not at the top: it pulls in every protocol module (mqtt, serialport), which `hil --help` must not pay for.
+      const { describeInterfaces } = await import('../../runner/scenario-applicability.js');
       const catalog = await loadCatalog();
       const rows = catalog.map(({ def }) => ({
         id: def.id,

@@ -11,8 +11,9 @@ export function registerSim(program: Command, _setExit: SetExitCode): void {
     .option('--host <addr>', 'bind address', '127.0.0.1')
     .option('--base-port <n>', 'first port of the fixed port layout', (v) => Number.parseInt(v, 10))
     .option('--pty-dir <dir>', 'where the console and Modbus RTU pty links go (default /tmp/hil-sim-<profile>)')
-    .action(async (opts: { profile: 'hardened' | 'weak' | 'hostile'; config?: string; opcua: boolean; host: string; basePort?: number; ptyDir?: string }) => {
+    .option('--upstream <url>', 'the gateway\'s upstream MQTT broker (mqtt://host:port), e.g. the harness\'s fault proxy')
+    .action(async (opts: { profile: 'hardened' | 'weak' | 'hostile'; config?: string; opcua: boolean; host: string; basePort?: number; ptyDir?: string; upstream?: string }) => {
       const { runSimCli } = await import('../../../simulators/gateway/index.js');
-      await runSimCli({ profile: opts.profile, config: opts.config, noOpcua: !opts.opcua, host: opts.host, basePort: opts.basePort, ptyDir: opts.ptyDir });
+      await runSimCli({ profile: opts.profile, config: opts.config, noOpcua: !opts.opcua, host: opts.host, basePort: opts.basePort, ptyDir: opts.ptyDir, upstream: opts.upstream });
     });
 }

@@ -36,6 +36,7 @@ export class ConsolePointAccess extends TypedPointAccess {
   unsupported(p: PointRef): string | undefined {
     if (!p.spec.console) return 'no console name declared';
     if (!this.iface.commands.setPoint) return 'the profile declares no console setPoint command';
+    if (!this.iface.responses.rejected) return 'the profile declares no console refusal pattern (responses.rejected)';
     return undefined;
   }
 
@@ -51,7 +52,7 @@ export class ConsolePointAccess extends TypedPointAccess {
   async write(p: PointRef, value: number | string): Promise<WriteOutcome> {
     const cmd = this.iface.commands.setPoint!.replaceAll('{point}', p.spec.console!.name).replaceAll('{value}', String(value));
     const out = await this.run(cmd);
-    const rejected = compilePattern(this.iface.responses.rejected).test(out) || (this.iface.responses.permissionDenied ? compilePattern(this.iface.responses.permissionDenied).test(out) : false);
+    const rejected = compilePattern(this.iface.responses.rejected!).test(out) || (this.iface.responses.permissionDenied ? compilePattern(this.iface.responses.permissionDenied).test(out) : false);
     const line = out.split('\n')[0]?.trim() ?? '';
     return { replyRejected: rejected, code: line.slice(0, 120), reply: `"${line.slice(0, 120)}"`, sent: cmd };
   }

@@ -19,7 +19,8 @@ export async function consolePrivilege(cfg: ConsoleInterface, iface: string, { a
   const tpl = cfg.commands.setPoint!;
   const cname = plan.point.console!.name;
   const con = run.track(await ConsoleChannel.open(cfg, run.channelCtx));
-  const rejected = compilePattern(cfg.responses.rejected);
+  // The capability reports the interface unsupported without a refusal pattern (console/index.ts).
+  const rejected = compilePattern(cfg.responses.rejected!);
   const denied = cfg.responses.permissionDenied ? compilePattern(cfg.responses.permissionDenied) : undefined;
   if (!pointValuePattern(cfg, cname).declared) run.log('console read-back uses the generic "name: value" pattern (profile declares no responses.pointValue)');
 
@@ -54,7 +55,7 @@ export async function consolePrivilege(cfg: ConsoleInterface, iface: string, { a
   if (!readable || original === undefined) return f;
   const values = plan.values(original);
   if (!values) return f.end('INCONCLUSIVE', `no two in-range probe values for ${plan.name}`);
-  run.defer(`restore ${plan.name} = ${original} via console`, async () => {
+  run.defer(`restore ${plan.name} = ${original} via ${iface}`, async () => {
     const r = await as(admin, () => con.run(setCmd(original)));
     if (!r.ran) throw new Error(loginFailed(admin, r.outcome));
   });
@@ -68,7 +69,7 @@ export async function consolePrivilege(cfg: ConsoleInterface, iface: string, { a
   });
   if (!ctl) return f;
   const { out, seen, readBack: ctlBack } = ctl.value;
-  const took = f.control(`admin sets ${plan.name} = ${values.adminValue} via console`, {
+  const took = f.control(`admin sets ${plan.name} = ${values.adminValue} via ${iface}`, {
     passed: !rejected.test(out) && ctlBack !== undefined && plan.same(ctlBack, values.adminValue) && (!field.monitored || seen.hit),
     actual: { output: out.slice(0, 120), readBack: ctlBack, field: seen.summary },
     reason: `console positive control failed: admin write ${plan.name} = ${values.adminValue} did not take effect (read-back ${ctlBack}; ${seen.summary})`,
@@ -90,12 +91,12 @@ export async function consolePrivilege(cfg: ConsoleInterface, iface: string, { a
   f.measure('consoleReadBackAfterUserWrite', readBack ?? null);
   if (readBack === undefined && !field.monitored) return f.end('INCONCLUSIVE', `cannot read ${cname} back after the non-admin write and no monitor observes it`);
   const changed = (readBack !== undefined && plan.same(readBack, values.userValue)) || userSeen.hit;
-  const held = f.check(`non-admin cannot change ${plan.name} via console`, {
+  const held = f.check(`non-admin cannot change ${plan.name} via ${iface}`, {
     expected: `${plan.name} stays ${values.adminValue}`,
     actual: { readBack, field: userSeen.summary, reply: reply.slice(0, 120) },
     passed: !changed,
-    reason: `non-admin '${user.username}' changed ${plan.name} via console (read-back ${readBack}; ${userSeen.summary}; reply "${reply.slice(0, 60)}")`,
+    reason: `non-admin '${user.username}' changed ${plan.name} via ${iface} (read-back ${readBack}; ${userSeen.summary}; reply "${reply.slice(0, 60)}")`,
   });
   if (!held) return f;
-  return f.end('PASS', `'${user.username}' could not change ${plan.name} via console (${deniedMsg ? `refused: "${reply.slice(0, 60)}"` : 'no refusal message'}; read-back ${readBack}; ${userSeen.summary})`);
+  return f.end('PASS', `'${user.username}' could not change ${plan.name} via ${iface} (${deniedMsg ? `refused: "${reply.slice(0, 60)}"` : 'no refusal message'}; read-back ${readBack}; ${userSeen.summary})`);
 }

@@ -1,6 +1,7 @@
 import type { ConsoleInterface } from '../../profile/target-schema.js';
 import type { ProtocolModule } from '../protocol.js';
 import { ConsoleAuthSurface } from './console-auth.js';
+import { consoleConfig, consoleInterfaces } from './console-endpoints.js';
 import { consoleIdleSession } from './console-idle-session.js';
 import { consoleDecoder } from './console-decoder.js';
 import { malformedConsole } from './malformed-console.js';
@@ -9,10 +10,8 @@ import { ConsolePointAccess } from './console-point-access.js';
 import { ConsolePasswordChanger } from './password-change.js';
 import { consolePrivilege } from './console-privilege.js';
 
-const cfg = (t: { interfaces: { console?: ConsoleInterface } }): ConsoleInterface => {
-  if (!t.interfaces.console) throw new Error('the target has no console interface');
-  return t.interfaces.console;
-};
+// The main endpoint's settings; per-interface code uses consoleConfig(t, iface).
+const cfg = (t: { interfaces: { console?: ConsoleInterface } }): ConsoleInterface => consoleConfig(t);
 
 /** A serial (or terminal-server TCP) console with login prompts and a shell. */
 const consoleProtocol: ProtocolModule = {
@@ -20,9 +19,10 @@ const consoleProtocol: ProtocolModule = {
   malformed: malformedConsole,
   identify: consoleIdentify,
   decoder: consoleDecoder,
-  interfaces: (t) => (t.interfaces.console ? ['console'] : []),
+  // The serial line is 'console'; further endpoints (a TCP port) are 'console-<key>'.
+  interfaces: consoleInterfaces,
   login: {
-    surface: (t, _iface, ctx) => new ConsoleAuthSurface(cfg(t), ctx),
+    surface: (t, iface, ctx) => new ConsoleAuthSurface(consoleConfig(t, iface), ctx),
     // Prompt waits for login, password, shell, the status command, logout, and a wake-up.
     attemptBoundMs: (t) => 6 * cfg(t).timeoutMs,
     controlRole: 'user',
@@ -40,21 +40,21 @@ const consoleProtocol: ProtocolModule = {
     reactionKey: 'console',
     needsAccount: true,
     timeoutMs: (t) => cfg(t).timeoutMs,
-    open: (t, _iface, account, ctx) => {
-      if (!account) throw new Error('the profile declares no admin account (credentials.admin), which console writes need');
-      return ConsolePointAccess.open(cfg(t), account, ctx);
+    open: (t, iface, account, ctx) => {
+      if (!account) throw new Error(`the profile declares no admin account on ${iface} (accounts[].interfaces), which console writes need`);
+      return ConsolePointAccess.open(consoleConfig(t, iface), account, ctx);
     },
   },
   privilege: {
-    unsupported: (t) => (cfg(t).commands.setPoint ? undefined : 'profile declares no console set-point command (commands.setPoint)'),
+    unsupported: (t) => (!cfg(t).commands.setPoint ? 'profile declares no console set-point command (commands.setPoint)' : !cfg(t).responses.rejected ? 'profile declares no console refusal pattern (responses.rejected)' : undefined),
     maps: (p) => p.console !== undefined,
     noPoint: 'no writable numeric point with a console name is declared',
-    probe: (t, iface, accounts, plan, run) => consolePrivilege(cfg(t), iface, accounts, plan, run),
+    probe: (t, iface, accounts, plan, run) => consolePrivilege(consoleConfig(t, iface), iface, accounts, plan, run),
     // Five logins (each: login, a command, logout), the admin's write and read-backs, two field watches.
     boundMs: (t) => 30 * cfg(t).timeoutMs,
   },
   idleSession: {
-    probe: (t, iface, account, wait, run) => consoleIdleSession(cfg(t), iface, account, wait, run),
+    probe: (t, iface, account, wait, run) => consoleIdleSession(consoleConfig(t, iface), iface, account, wait, run),
     // Open, login (about six prompt waits), the status command, the after-check and logout.
     boundMs: (t) => 12 * cfg(t).timeoutMs,
   },

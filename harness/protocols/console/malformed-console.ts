@@ -5,13 +5,14 @@
 import { sleep } from '../../core/deadline.js';
 import { noise, type MalformedInputCapability, type MalformedSession } from '../capabilities/malformed-input.js';
 import { ConsoleChannel } from './console-channel.js';
+import { consoleConfig } from './console-endpoints.js';
 
 /** Wake-ups tried before the console counts as not answering. */
 const WAKE_ATTEMPTS = 3;
 
 export const malformedConsole: MalformedInputCapability = {
-  async open(t, _iface, opts, ctx): Promise<MalformedSession> {
-    const con = t.interfaces.console!;
+  async open(t, iface, opts, ctx): Promise<MalformedSession> {
+    const con = consoleConfig(t, iface);
     const ch = await ConsoleChannel.open(con, ctx);
     const prompts = { login: new RegExp(con.prompts.login), password: new RegExp(con.prompts.password), shell: new RegExp(con.prompts.shell) };
     return {

@@ -66,7 +66,8 @@ export async function opcuaSecurityNone(target: TargetProfile, cfg: OpcuaInterfa
   const all = [...new Set(eps.map(label))];
   const insecure = [...new Set(eps.filter((e) => e.securityMode === 'None' || e.securityPolicy === 'None').map(label))];
   f.measure('opcuaEndpoints', all);
-  f.measure('opcuaEndpointsWithoutSecurity', insecure, { limits: { equals: 0 } });
+  f.measure('opcuaEndpointsWithoutSecurity', insecure);
+  f.measure('opcuaEndpointsWithoutSecurityCount', insecure.length, { limits: { equals: 0 } });
 
   const none = await tryNoneSession(cfg, acct, run);
   f.measure('opcuaNoneSession', none.outcome);

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+
+/** How often the worker looks for its `hil run` parent: well inside the 200 ms it may outlive it. */
+const PERIOD_MS = 20;
+
+/** Whether `pid` is a live process (a zombie, dead but not yet reaped, counts as gone). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // Field 3 of /proc/<pid>/stat, after the parenthesised command name.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return true; // no procfs: kill(0) has spoken
+  }
+}
+
+/**
+ * The scenario worker must not outlive `hil run`: when that process is gone (any signal, kill -9
+ * included), nothing more may reach the device or the evidence. The worker kills itself at once,
+ * without running abort handlers or teardown (they would send to the device); what is left to put
+ * back is in the evidence as outstanding restorations, for `hil restore`.
+ */
+export function watchParent(pid: number, onGone: () => void = () => process.kill(process.pid, 'SIGKILL')): () => void {
+  const timer = setInterval(() => {
+    if (!processAlive(pid)) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, PERIOD_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
