@@ -1,9 +1,9 @@
 /**
- * hil's Modbus load generator as the bench drives it (figures 2 and 3). The real generator is
- * harness/faults' runModbusStorm (being written alongside the bench); until it exists the bench uses
- * a minimal closed loop over hil's own ModbusChannel (K connections, FC03 back to back, a response
- * counts when it parsed and carried one register) and says so in the table, so the figure is never
- * silently about a different client.
+ * hil's Modbus load generator as the bench drives it (figures 2 and 3): harness/faults' runModbusStorm
+ * flat out (closed loop: answers are refilled at once, one write per connection per batch, every
+ * answer verified). Should that module be missing the bench falls back to a minimal closed loop over
+ * hil's own ModbusChannel and says so in the table, so the figure is never silently about a
+ * different client.
  */
 import { ModbusChannel } from '../harness/protocols/modbus/modbus-channel.js';
 import type { ChannelContext } from '../harness/protocols/transport/channel.js';
@@ -85,7 +85,7 @@ export async function stormDriver(ctx: ChannelContext): Promise<StormDriver> {
   const storm = await findStorm();
   if (!storm) return fallbackDriver(ctx);
   return {
-    name: `harness/faults runModbusStorm (pipelined, ${STORM_IN_FLIGHT} in flight per connection)`,
+    name: `harness/faults runModbusStorm (closed loop, batched writes, ${STORM_IN_FLIGHT} in flight per connection, one thread)`,
     inFlight: STORM_IN_FLIGHT,
     async run({ url, unitId, durationMs, connections, signal }) {
       const t0 = performance.now();

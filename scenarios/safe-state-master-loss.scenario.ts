@@ -1,4 +1,5 @@
 import { FaultSession, faultCycleMs, preWindowMs, safeStateNotApplicable, type SafeStatePolicy } from '../harness/faults/fault-session.js';
+import { safeStateDeadlineMs } from '../harness/profile/safe-state-timing.js';
 import { scenario } from '../harness/runner/scenario.js';
 
 /**
@@ -37,5 +38,5 @@ export default scenario({
 
 /** Long enough to see the reaction and then the safe state holding. */
 function faultMs(ss: SafeStatePolicy): number {
-  return ss.reactionMs + preWindowMs(ss);
+  return safeStateDeadlineMs(ss) + preWindowMs(ss);
 }

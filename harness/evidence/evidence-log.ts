@@ -49,6 +49,12 @@ export class EvidenceLog {
   private seq: number;
   readonly path: string;
   scenario: string | undefined;
+  /**
+   * Runs before every record is written: the scenario worker checks here that `hil run` is still
+   * alive, so not one more record (nor the device traffic it logs) follows its death, even when
+   * a loaded machine delays the worker's timers.
+   */
+  beforeAppend: (() => void) | undefined;
 
   constructor(
     readonly runDir: string,
@@ -78,6 +84,7 @@ export class EvidenceLog {
   }
 
   append(input: EvidenceInput): EvidenceRecord {
+    this.beforeAppend?.();
     const r = this.redactor;
     const data =
       input.data === undefined

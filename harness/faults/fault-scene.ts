@@ -4,6 +4,7 @@
  * is one), so faults never import the runner; verdicts come back as findings, never through here.
  */
 import type { EvidenceLog } from '../evidence/evidence-log.js';
+import type { RestorationJournal } from '../evidence/restoration-record.js';
 import type { ResolvedSecrets } from '../profile/secrets.js';
 import type { TargetProfile } from '../profile/target-schema.js';
 import type { ChannelContext } from '../protocols/transport/channel.js';
@@ -21,4 +22,6 @@ export interface FaultScene {
   track<T extends { close(): Promise<void> | void }>(c: T): T;
   sleep(ms: number): Promise<void>;
   log(text: string, attrs?: Record<string, unknown>): void;
+  /** Where a fault that changes device state writes what it will restore, before acting, and that it did (ctx.restorations). */
+  readonly restorations?: Pick<RestorationJournal, 'planned' | 'done'>;
 }

@@ -6,6 +6,7 @@
  * running, the monitor answering. evaluate() judges the invariants over the windows and returns
  * the monitor's findings for the scenario to record. Everything changed is restored at teardown.
  */
+import { safeStateDeadlineMs } from '../profile/safe-state-timing.js';
 import { ModbusChannel } from '../protocols/modbus/modbus-channel.js';
 import { FieldMonitor } from '../protocols/monitor/monitor-channel.js';
 import { Findings, type Judgement } from '../core/finding.js';
@@ -179,7 +180,8 @@ export class FaultSession {
       outputs: this.outputs,
       heartbeat: this.heartbeat,
       expectation,
-      reactionMs: this.safeState.reactionMs,
+      // From the last request: watchdog + reaction where the device counts from watchdog expiry.
+      reactionMs: safeStateDeadlineMs(this.safeState),
       recoveryMs: this.safeState.recoveryMs,
       config: opts.config,
       sampler: opts.samplerStats ?? this.sampler.stats(),

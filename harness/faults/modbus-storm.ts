@@ -14,52 +14,16 @@ import { readPdu } from '../protocols/modbus/modbus-codec.js';
 import { round2 } from '../monitor/stats.js';
 import { newCounters, StormConnection } from './storm-connection.js';
 import { stormVerifier } from './storm-verify.js';
-import { stormWorkers } from './storm-workers.js';
+import type { ModbusStormOptions, ModbusStormResult } from './modbus-storm-types.js';
+import { runStormInWorkers, stormWorkers } from './storm-workers.js';
 
-export interface ModbusStormOptions {
-  /** tcp://host:port */
-  url: string;
-  unitId: number;
-  ratePerSec: number;
-  durationMs: number;
-  connections?: number;
-  /** Request PDU (default FC03 read of one holding register at `address`). */
-  pdu?: Buffer;
-  address?: number;
-  maxInFlight?: number;
-  /** How long to wait for outstanding answers after the last send (default 500 ms). */
-  drainMs?: number;
-  /** Worker threads (default: one, or one per core when more than 1024 requests are in flight). */
-  workers?: number;
-  signal?: AbortSignal;
-}
-
-export interface ModbusStormResult {
-  requestedRate: number;
-  connections: number;
-  /** Connections that could be opened. */
-  connected: number;
-  sent: number;
-  verifiedResponses: number;
-  exceptions: number;
-  malformed: number;
-  /** Requests still unanswered when the step ended. */
-  unanswered: number;
-  /** Sends skipped because every connection had maxInFlight outstanding requests. */
-  throttled: number;
-  elapsedMs: number;
-  achievedRate: number;
-  verifiedRate: number;
-  latencyP50Ms: number | null;
-  latencyP95Ms: number | null;
-  errors: string[];
-}
+export type { ModbusStormOptions, ModbusStormResult } from './modbus-storm-types.js';
 
 const TICK_MS = 5;
 
 export async function runModbusStorm(opts: ModbusStormOptions): Promise<ModbusStormResult> {
   const workers = stormWorkers(Math.max(1, opts.connections ?? 2), Math.min(opts.maxInFlight ?? 64, 4096), opts.workers);
-  if (workers > 1) return (await import('./storm-workers.js')).runStormInWorkers(opts, workers);
+  if (workers > 1) return runStormInWorkers(opts, workers);
   return (await runModbusStormHere(opts)).result;
 }
 

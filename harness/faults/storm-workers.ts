@@ -7,19 +7,21 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { round2 } from '../monitor/stats.js';
-import type { ModbusStormOptions, ModbusStormResult } from './modbus-storm.js';
+import type { ModbusStormOptions, ModbusStormResult } from './modbus-storm-types.js';
 
 /** Requests in flight above which one thread cannot keep the device busy (measured: bench figure 2). */
 export const WORKER_IN_FLIGHT_THRESHOLD = 1024;
 
 /** Marks this module's own workers (other workers, a test pool's, may import it too). */
-const SHARE_MARK = 'hilModbusStormShare';
+export const SHARE_MARK = 'hilModbusStormShare';
 const MODULE_URL = 'hilModbusStormModule';
+/** The worker's module, next to this one with the same extension (.ts under tsx). */
+const ENTRY_URL = import.meta.url.replace(/storm-workers\.([cm]?[jt]s)$/, 'storm-worker-entry.$1');
 
 // A worker does not inherit an in-process loader (bin/hil.js registers tsx, vitest transforms on its
-// own): the worker registers tsx's loader itself, then loads this module as TypeScript.
+// own): the worker registers tsx's loader itself, then loads its entry module as TypeScript.
 const TSX_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
 const BOOT = `const { workerData } = require('node:worker_threads');
 import(${JSON.stringify(TSX_API)}).then((m) => { m.register(); return import(workerData.${MODULE_URL}); });`;
@@ -76,7 +78,7 @@ export async function runStormInWorkers(opts: ModbusStormOptions, workers: numbe
       const conns = Math.floor(((i + 1) * n) / workers) - Math.floor((i * n) / workers);
       const part: ModbusStormOptions = { ...plain, connections: conns, ratePerSec: (opts.ratePerSec * conns) / n, workers: 1 };
       return new Promise<WorkerShare>((resolve, reject) => {
-        const w = new Worker(BOOT, { eval: true, workerData: { [SHARE_MARK]: true, [MODULE_URL]: import.meta.url, ...part } });
+        const w = new Worker(BOOT, { eval: true, workerData: { [SHARE_MARK]: true, [MODULE_URL]: ENTRY_URL, ...part } });
         const stop = () => w.postMessage('abort');
         signal?.addEventListener('abort', stop, { once: true });
         w.once('message', (s: WorkerShare) => resolve(s));
@@ -89,15 +91,4 @@ export async function runStormInWorkers(opts: ModbusStormOptions, workers: numbe
     }),
   );
   return sumShares(opts, shares);
-}
-
-// Worker side: run this thread's share and hand back the result with its latency samples.
-if (!isMainThread && parentPort && (workerData as Record<string, unknown> | undefined)?.[SHARE_MARK] === true) {
-  const port = parentPort;
-  const ac = new AbortController();
-  port.on('message', (m) => m === 'abort' && ac.abort());
-  const { runModbusStormHere } = await import('./modbus-storm.js');
-  const { result, latencies } = await runModbusStormHere({ ...(workerData as ModbusStormOptions), signal: ac.signal });
-  port.postMessage({ result, latencies } satisfies WorkerShare, [latencies.buffer as ArrayBuffer]);
-  port.close();
 }

@@ -8,10 +8,16 @@ import { connect, type Socket } from 'node:net';
 import type { MonitorChannel as MonitorConfig } from '../profile/target-schema.js';
 import type { OpOptions } from '../protocols/transport/channel.js';
 import { checkResponse, mbapFrame, readPdu, splitMbap, type ReadFc } from '../protocols/modbus/modbus-codec.js';
-import { engineeringValue, type MonitorRead } from '../protocols/monitor/monitor-channel.js';
+import type { MonitorRead } from '../protocols/monitor/monitor-channel.js';
 import type { MonitorSource } from './sampler.js';
 
 const FC: Record<string, ReadFc> = { coil: 1, discrete: 2, holding: 3, input: 4 };
+
+/**
+ * raw × scale with 16-bit registers as two's complement: FieldMonitor's engineeringValue, restated
+ * here so the thread does not load the channel stack (its start-up is on the scenario's clock).
+ */
+const scaled = (scale: number, raw: number | boolean): number | boolean => (typeof raw === 'boolean' ? raw : (raw > 0x7fff ? raw - 0x10000 : raw) * scale);
 
 export class MonitorReader implements MonitorSource {
   private socket: Socket | undefined;
@@ -53,7 +59,7 @@ export class MonitorReader implements MonitorSource {
         for (const n of members) {
           const v = data[this.config.points[n]!.address - start]!;
           raw[n] = v;
-          values[n] = engineeringValue(this.config.points[n]!.scale, v);
+          values[n] = scaled(this.config.points[n]!.scale, v);
         }
       }
     }

@@ -9,7 +9,10 @@ export interface SamplerThreadInit {
 }
 
 export type SamplerThreadMessage =
-  | { type: 'started' }
+  | { type: 'started'; raisedPriority: boolean }
   /** `t` on the epoch clock (performance.timeOrigin + now) of the sampler thread. */
   | { type: 'sample'; sample: MonitorSample }
   | { type: 'stopped'; missedTicks: number };
+
+/** Nice value the sampler thread asks for (negative: ahead of ordinary processes). */
+export const SAMPLER_NICE = -10;

@@ -28,6 +28,18 @@ export interface SamplerThreadOptions {
   signal?: AbortSignal;
 }
 
+/** Longest start-up of the thread a wait tolerates before its own timeout starts anyway. */
+const START_BOUND_MS = 30_000;
+
+function boundedStart(started: Promise<void>, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, START_BOUND_MS);
+    const done = () => { clearTimeout(t); signal?.removeEventListener('abort', done); resolve(); };
+    signal?.addEventListener('abort', done, { once: true });
+    void started.then(done);
+  });
+}
+
 /** How long stop() waits for the thread to finish its read in flight before terminating it. */
 const STOP_GRACE_MS = 3000;
 
@@ -55,6 +67,9 @@ export function startSamplerThread(opts: SamplerThreadOptions): Sampler {
   worker.unref();
   let missedTicks = 0;
   let stoppedMsg: (() => void) | undefined;
+  let onStarted: () => void = () => {};
+  // The thread's start-up (loading its modules) is the harness's time: waits start counting after it.
+  const started = new Promise<void>((resolve) => { onStarted = resolve; });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
 
   const take = (s: MonitorSample) => {
@@ -63,14 +78,21 @@ export function startSamplerThread(opts: SamplerThreadOptions): Sampler {
     for (const w of [...waiters]) w(s);
   };
   worker.on('message', (m: SamplerThreadMessage) => {
-    if (m.type === 'sample') take({ ...m.sample, t: m.sample.t - performance.timeOrigin });
+    if (m.type === 'started') {
+      opts.evidence?.event('monitor', `sampler thread started (period ${opts.periodMs} ms${m.raisedPriority ? ', raised priority' : ''})`);
+      onStarted();
+    } else if (m.type === 'sample') take({ ...m.sample, t: m.sample.t - performance.timeOrigin });
     else if (m.type === 'stopped') {
       missedTicks = m.missedTicks;
       stoppedMsg?.();
     }
   });
   // A broken thread is a harness failure: it shows as a failed read, so nothing is judged on silence.
-  worker.on('error', (e) => take({ t: now(), ok: false, values: {}, readMs: 0, error: `sampler thread failed: ${e.message}` }));
+  worker.on('error', (e) => {
+    onStarted();
+    take({ t: now(), ok: false, values: {}, readMs: 0, error: `sampler thread failed: ${e.message}` });
+  });
+  void exited.then(onStarted);
 
   const stats = (): SamplerStats => samplerStats(samples, opts.periodMs, missedTicks);
   let stopping: Promise<SamplerStats> | undefined;
@@ -92,7 +114,10 @@ export function startSamplerThread(opts: SamplerThreadOptions): Sampler {
     samples,
     now,
     stats,
-    waitFor: (pred, timeoutMs, signal) => waitForSample(waiters, pred, timeoutMs, signal),
+    async waitFor(pred, timeoutMs, signal) {
+      await boundedStart(started, signal);
+      return waitForSample(waiters, pred, timeoutMs, signal);
+    },
     stop,
   };
 }

@@ -9,6 +9,7 @@ import type { Findings } from '../core/finding.js';
 import type { AlertWatch } from '../protocols/mqtt/alert-watch.js';
 import type { RestorationJournal } from '../evidence/restoration-record.js';
 import { watchMonitorPoint } from '../protocols/monitor/field-watch.js';
+import { identifiesValue, pointFromReading, relationOf } from '../profile/monitor-relation.js';
 import { methodLabel, type PointAccess, type PointRef, type WriteMethod, type WriteOutcome } from '../protocols/capabilities/point-access.js';
 import { classifyRangeProbe, judgeReaction, type ObservedReaction } from './range-reaction.js';
 
@@ -57,10 +58,17 @@ export function monitorWindow(d: PointProbeDeps, wanted: number): number {
   return Math.max(20, Math.min(wanted, d.watchdogMs !== undefined ? d.watchdogMs / 2 : wanted));
 }
 
+/**
+ * Watch the point's monitor, its readings turned into the point's units by the declared relation
+ * (exact, calibration). A monitor that only promises a bound cannot tell a value: not used here.
+ */
 export async function observeMonitor(d: PointProbeDeps, until: (v: number) => boolean, windowMs: number) {
   const name = d.point.spec.monitor;
-  if (!d.monitor || !name) return undefined;
-  return watchMonitorPoint(d.monitor.fm, d.monitor.cfg, name, { windowMs, intervalMs: 10, until, signal: d.signal });
+  const rel = relationOf(d.point.spec);
+  if (!d.monitor || !name || !identifiesValue(rel)) return undefined;
+  const toPoint = (raw: number) => pointFromReading(rel, raw) ?? Number.NaN;
+  const w = await watchMonitorPoint(d.monitor.fm, d.monitor.cfg, name, { windowMs, intervalMs: 10, until: (raw) => until(toPoint(raw)), signal: d.signal });
+  return { ...w, values: w.values.map(toPoint), ...(w.hit !== undefined ? { hit: toPoint(w.hit) } : {}) };
 }
 
 export async function runProbe(

@@ -2,6 +2,7 @@
  * The protocol-neutral half of a privilege probe: which point to write, which values, and how the
  * independent field monitor judges a write's effect. Returns a WritePlan; it records nothing.
  */
+import { expectedReading, identifiesValue, readingTolerance, relationOf } from '../profile/monitor-relation.js';
 import type { Point, TargetProfile } from '../profile/target-schema.js';
 import type { FieldObserver, FieldSeen, WritePlan } from '../protocols/capabilities/privilege.js';
 import type { ProbeRun } from '../protocols/capabilities/probe-run.js';
@@ -43,13 +44,20 @@ async function fieldObserver(target: TargetProfile, name: string, point: Point, 
     run.log(`point ${name} names monitor point '${mp}', which the monitor does not declare: no field observation`);
     return NOT_MONITORED;
   }
+  const rel = relationOf(point);
+  if (!identifiesValue(rel)) {
+    run.log(`point ${name}: monitor point '${mp}' only promises a bound while in range, which cannot show a write's value: no field observation`);
+    return NOT_MONITORED;
+  }
   const mon = run.track(await FieldMonitor.open(cfg, run.channelCtx));
   // Half a register step: the monitor's resolution, not the interface's, limits the comparison.
-  const tol = Math.max(tolerance, spec.scale / 2);
+  const tol = Math.max(readingTolerance(rel, tolerance), spec.scale / 2);
   return {
     monitored: true,
     watchFor: async (value, windowMs): Promise<FieldSeen> => {
-      const w = await watchMonitorPoint(mon, cfg, mp, { windowMs, signal: run.signal, until: (v) => sameValue(v, value, tol) });
+      // What the monitor shows for `value` by the declared relation (the value itself unless declared otherwise).
+      const expected = expectedReading(rel, value)!;
+      const w = await watchMonitorPoint(mon, cfg, mp, { windowMs, signal: run.signal, until: (v) => sameValue(v, expected, tol) });
       return { hit: w.hit !== undefined, summary: describeWatch(w, mp) };
     },
   };

@@ -19,6 +19,24 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/** At most this often from the synchronous check: a request storm appends tens of thousands of records a second. */
+const SYNC_CHECK_MS = 5;
+
+/**
+ * A check to run before each evidence record: ends this process at once when `pid` is gone. It
+ * looks at most every few milliseconds, so it costs nothing measurable, and it does not depend on
+ * timers a loaded machine may delay.
+ */
+export function orphanCheck(pid: number): () => void {
+  let next = 0;
+  return () => {
+    const now = performance.now();
+    if (now < next) return;
+    next = now + SYNC_CHECK_MS;
+    if (!processAlive(pid)) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
 /**
  * The scenario worker must not outlive `hil run`: when that process is gone (any signal, kill -9
  * included), nothing more may reach the device or the evidence. The worker kills itself at once,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { EvidenceLog } from '../evidence/evidence-log.js';
 import { loadTargetFile, type LoadedTarget } from '../profile/load-target.js';
 import { resolveSecrets, type ResolvedSecrets } from '../profile/secrets.js';
-import { watchParent } from './parent-watch.js';
+import { orphanCheck, watchParent } from './parent-watch.js';
 
 /**
  * The scenario worker's view of the run, handed over by the parent through environment
@@ -47,10 +47,13 @@ export function runEnvironment(env: NodeJS.ProcessEnv = process.env): RunEnviron
   const runDir = env[RUN_ENV.runDir]!;
   const runId = env[RUN_ENV.runId] ?? 'unknown-run';
   const parentPid = Number(env[RUN_ENV.parentPid]);
-  if (Number.isInteger(parentPid) && parentPid > 0) watchParent(parentPid);
+  const watched = Number.isInteger(parentPid) && parentPid > 0;
+  if (watched) watchParent(parentPid);
   // The parent validated this exact text before anything was sent; same text, same environment.
   const target = loadTargetFile(join(runDir, PROFILE_SNAPSHOT), env);
   const secrets = resolveSecrets(target.profile, env);
-  cached = { runDir, runId, target, secrets, evidence: new EvidenceLog(runDir, runId, secrets.redactor) };
+  const evidence = new EvidenceLog(runDir, runId, secrets.redactor);
+  if (watched) evidence.beforeAppend = orphanCheck(parentPid);
+  cached = { runDir, runId, target, secrets, evidence };
   return cached;
 }

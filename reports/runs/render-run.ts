@@ -5,6 +5,7 @@ import type { EvidenceRecord } from '../../harness/evidence/evidence-record.js';
 import type { Redactor } from '../../harness/evidence/redactor.js';
 import { loadLabKey, type LabKey } from '../signing/lab-key.js';
 import { writeSignedManifest } from '../signing/manifest.js';
+import { writeAttestation } from '../signing/attestation.js';
 import { REPORT_WRITERS } from '../writers/index.js';
 import { captureOf } from '../writers/pcapng.js';
 import type { CaptureResult } from '../pcap/traffic-capture.js';
@@ -102,7 +103,8 @@ export function renderRunDirectory(dir: string, opts: RenderOptions = {}): Rende
   }
 
   const key = opts.key ?? loadLabKey(opts.keyPath, opts.env);
-  writeSignedManifest(dir, report.run.id, key);
+  const manifest = writeSignedManifest(dir, report.run.id, key);
+  writeAttestation(dir, manifest, report, key);
   const capture = captureOf(run);
   return {
     dir,

@@ -97,7 +97,11 @@ export function checkAttestation(dir: string): AttestationCheck | undefined {
   let statement: Statement;
   let payload: Buffer;
   try {
-    envelope = EnvelopeSchema.parse(JSON.parse(readFileSync(path, 'utf8').trim().split('\n')[0]!));
+    const text = readFileSync(path, 'utf8');
+    const raw: unknown = JSON.parse(text.split('\n')[0]!);
+    // Exactly as written, one envelope and a newline: no byte of the file can change unnoticed.
+    if (text !== `${JSON.stringify(raw)}\n`) throw new Error('not one JSON envelope followed by a newline');
+    envelope = EnvelopeSchema.parse(raw);
     payload = Buffer.from(envelope.payload, 'base64');
     statement = StatementSchema.parse(JSON.parse(payload.toString('utf8')));
   } catch (e) {

@@ -6,7 +6,8 @@ import { sha256Hex } from '../../harness/evidence/evidence-log.js';
 import { checkEvidenceChain } from './evidence-chain.js';
 import { checkOrigins } from './evidence-origin.js';
 import { publicKeyInfo } from './lab-key.js';
-import { ManifestSchema, UNLISTED, verifySignature } from './manifest.js';
+import { UNLISTED } from './manifest.js';
+import { readSignedListing } from './signed-listing.js';
 import { listFilesRecursive, RUN_FILES } from '../runs/run-files.js';
 import { readEvidence } from '../runs/load-run.js';
 import { outstandingInRun, type OutstandingRestoration } from '../runs/restore-logs.js';
@@ -28,7 +29,7 @@ export interface VerifyResult {
   ok: boolean;
   problems: VerifyProblem[];
   /** What held, for the report printed by `hil verify`. */
-  checked: { files: number; records: number; signer?: string; nested: string[]; trustedAs?: string };
+  checked: { files: number; records: number; signer?: string; nested: string[]; trustedAs?: string; listing?: string };
   warnings: string[];
   /** The signature is valid, but by a key that is not among the trusted keys. */
   untrusted?: { fingerprint: string; trusted: string[] };
@@ -78,55 +79,33 @@ export function verifyRunDirectory(dir: string, opts: VerifyOptions = {}, prefix
   }
   const trustAsked = opts.trusted !== undefined || opts.trustedPublicKeyPem !== undefined;
 
-  const manifestPath = join(dir, RUN_FILES.manifest);
-  if (!existsSync(manifestPath)) {
-    problems.push({ file: at(RUN_FILES.manifest), message: 'missing' });
-    return result();
-  }
-  const manifestBytes = readFileSync(manifestPath);
-  let manifest;
-  try {
-    const parsed = ManifestSchema.safeParse(JSON.parse(manifestBytes.toString('utf8')));
-    if (!parsed.success) throw new Error(`${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-    manifest = parsed.data;
-  } catch (e) {
-    problems.push({ file: at(RUN_FILES.manifest), message: `unreadable: ${(e as Error).message}` });
-    return result();
-  }
-
-  // Whose manifest is this? A manifest of another run is named as such, before its digest errors.
+  const { listing, problems: signing } = readSignedListing(dir);
   const evPath = join(dir, RUN_FILES.evidence);
   const chain = existsSync(evPath) ? checkEvidenceChain(evPath) : undefined;
+  if (!listing) {
+    problems.push(...signing.map((p) => ({ file: at(p.file), message: p.message })));
+    return result();
+  }
+
+  // Whose manifest is this? A manifest of another run is named as such, before anything else.
   const seal = chain?.ok ? sealsLog(chain.last) : undefined;
   const runId = seal?.runId ?? reportRunId(dir) ?? chain?.last?.runId;
-  if (runId !== undefined && manifest.runId !== runId) problems.push({ file: at(RUN_FILES.manifest), message: `manifest of run ${manifest.runId}, not of this run (${runId})` });
+  if (runId !== undefined && listing.runId !== runId) problems.push({ file: at(RUN_FILES.manifest), message: `manifest of run ${listing.runId}, not of this run (${runId})` });
 
-  // Signature first: digests listed in a manifest nobody signed mean nothing.
-  const sigPath = join(dir, RUN_FILES.signature);
-  const recorded = manifest.signature;
-  if (!existsSync(sigPath)) problems.push({ file: at(RUN_FILES.signature), message: 'missing' });
-  else {
-    let recordedFp: string | undefined;
-    try {
-      recordedFp = publicKeyInfo(createPublicKey(recorded.publicKeyPem)).fingerprint;
-    } catch {
-      problems.push({ file: at(RUN_FILES.manifest), message: 'recorded public key is not a valid PEM key' });
-    }
-    if (recordedFp && recordedFp !== recorded.publicKeyFingerprint) problems.push({ file: at(RUN_FILES.manifest), message: 'recorded public key does not match its fingerprint' });
-    const sig = readFileSync(sigPath);
-    if (!verifySignature(manifestBytes, sig, recorded.publicKeyPem)) problems.push({ file: at(RUN_FILES.signature), message: 'Ed25519 signature over manifest.json does not verify' });
-    else if (recordedFp) {
-      checked.signer = recordedFp;
-      // Valid, but is the signer anyone the checker trusts? The manifest naming a key proves nothing.
-      const by = trusted.find((k) => k.fingerprint === recordedFp);
-      if (by) checked.trustedAs = by.source;
-      else if (trustAsked) untrusted = { fingerprint: recordedFp, trusted: trusted.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.source})`) };
-    }
+  // Signatures first (digests listed in something nobody signed mean nothing), then trust: the key a
+  // manifest names proves nothing by itself, the checker's trusted keys decide.
+  problems.push(...signing.map((p) => ({ file: at(p.file), message: p.message })));
+  checked.listing = listing.source;
+  for (const fp of listing.signers) {
+    checked.signer ??= fp;
+    const by = trusted.find((k) => k.fingerprint === fp);
+    if (by) checked.trustedAs ??= by.source;
+    else if (trustAsked) untrusted ??= { fingerprint: fp, trusted: trusted.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.source})`) };
   }
 
   // Digests: every listed file present and unchanged, nothing unlisted.
   const listed = new Set<string>();
-  for (const f of manifest.files) {
+  for (const f of listing.files) {
     const bad = isAbsolute(f.path) || normalize(f.path).startsWith('..') || UNLISTED.has(f.path);
     if (bad) {
       problems.push({ file: at(RUN_FILES.manifest), message: `lists an invalid path ${JSON.stringify(f.path)}` });
@@ -139,7 +118,8 @@ export function verifyRunDirectory(dir: string, opts: VerifyOptions = {}, prefix
       continue;
     }
     const body = readFileSync(full);
-    if (body.length !== f.bytes || sha256Hex(body) !== f.sha256) problems.push({ file: at(f.path), message: `SHA-256 differs from manifest.json (${body.length} bytes, ${f.bytes} listed)` });
+    if ((f.bytes !== undefined && body.length !== f.bytes) || sha256Hex(body) !== f.sha256)
+      problems.push({ file: at(f.path), message: `SHA-256 differs from manifest.json (${body.length} bytes${f.bytes !== undefined ? `, ${f.bytes} listed` : ''})` });
     else checked.files++;
   }
   for (const p of listFilesRecursive(dir)) if (!UNLISTED.has(p) && !listed.has(p)) problems.push({ file: at(p), message: 'not listed in manifest.json' });
@@ -174,7 +154,7 @@ export function verifyRunDirectory(dir: string, opts: VerifyOptions = {}, prefix
   for (const name of readdirSync(dir).sort()) nested(join(dir, name), `${prefix}${name}/`);
   function nested(sub: string, subPrefix: string): void {
     if (!statSync(sub).isDirectory()) return;
-    if (existsSync(join(sub, RUN_FILES.manifest))) {
+    if (existsSync(join(sub, RUN_FILES.manifest)) || existsSync(join(sub, RUN_FILES.attestation))) {
       const r = verifyRunDirectory(sub, trustAsked ? { trusted } : {}, subPrefix);
       problems.push(...r.problems);
       warnings.push(...r.warnings);

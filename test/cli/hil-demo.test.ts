@@ -105,18 +105,19 @@ describe.skipIf(parts.skip)('hil demo upstream: link-loss and broker-outage run 
 
 /** What the weak simulator must fail each scenario for (its named reason). */
 const WEAK_REASONS: Record<string, RegExp> = {
-  'default-credentials': /default|accepted/i,
-  'unauthenticated-access': /without (a )?(login|credentials|authentication)|unauthenticated|anonymous/i,
-  'secure-channel': /TLS|plain|SecurityPolicy|None/i,
-  'privilege-separation': /privilege|permitted|allowed|denied/i,
-  'port-closure': /port/i,
-  'range-check': /range|accepted|out-of-range/i,
-  'idle-session-timeout': /idle|open after/i,
-  lockout: /lock/i,
-  'safe-state-master-loss': /safe|held|unsafe/i,
+  'default-credentials': /admin\/admin \(vendor manual\) accepted/,
+  'unauthenticated-access': /anonymous (MQTT client accepted|OPC UA session activated)/,
+  'secure-channel': /MQTT offered without TLS|OPC UA offers endpoints without security/,
+  'privilege-separation': /non-admin '[a-z]+' changed/,
+  'port-closure': /unexpected open TCP port/,
+  'range-check': /was stored/,
+  'idle-session-timeout': /session still open after/,
+  lockout: /still accepted .* after \d+ failed logins \(no lockout/,
+  'safe-state-master-loss': /held an unsafe value/,
   'link-loss': /reconnect storm/,
   'broker-outage': /reconnect storm/,
-  'malformed-input': /malformed|crash|hang|heartbeat|stopped|answer/i,
+  'malformed-input': /heartbeat stopped during the fault/,
+  // The weak simulator's real heartbeat stall under the storm: still FAIL while the hogs load the cores.
   'request-storm': /heartbeat stopped during the fault/,
 };
 
@@ -147,7 +148,8 @@ describe.skipIf(broker.skip)('hil demo under load', () => {
     for (const res of hardened.results) expect(res.verdict, `${res.scenarioId}: ${res.reason}`).toBe('PASS');
     for (const res of weak.results) {
       expect(res.verdict, `${res.scenarioId}: ${res.reason}`).toBe('FAIL');
-      expect(res.reason, res.scenarioId).toMatch(WEAK_REASONS[res.scenarioId] ?? /./);
+      expect(WEAK_REASONS[res.scenarioId], `no named reason declared for ${res.scenarioId}`).toBeDefined();
+      expect(res.reason, res.scenarioId).toMatch(WEAK_REASONS[res.scenarioId]!);
     }
     expect(foreignLines(r.stdout + r.stderr)).toEqual([]);
   }, 1_200_000);

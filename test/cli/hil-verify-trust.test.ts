@@ -158,6 +158,40 @@ describe.skipIf(parts.skip)('hil verify: trusted signers, verdicts bound to the 
     expect(v.stdout).toMatch(new RegExp(`^FAILED .*manifest\\.json: manifest of run ${other}, not of this run \\(${readReport(runA).run.id}\\)`, 'm'));
   });
 
+  test('the run as an in-toto attestation: DSSE envelope over a Statement of the run files; hil verify accepts it alone, and not altered', async () => {
+    const dir = copyRun(runA, 'intoto');
+    const text = readFileSync(join(dir, 'run.intoto.jsonl'), 'utf8');
+    const envelope = JSON.parse(text) as { payloadType: string; payload: string; signatures: { keyid: string; sig: string }[] };
+    expect(envelope.payloadType).toBe('application/vnd.in-toto+json');
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as {
+      _type: string; predicateType: string; subject: { name: string; digest: { sha256: string } }[];
+      predicate: { runId: string; verdicts: Record<string, string>; partial: boolean };
+    };
+    expect(statement._type).toBe('https://in-toto.io/Statement/v1');
+    const ev = statement.subject.find((x) => x.name === 'evidence.jsonl');
+    expect(ev?.digest.sha256).toBe(sha256Hex(readFileSync(join(dir, 'evidence.jsonl'))));
+    expect(statement.subject.map((x) => x.name)).toEqual(expect.arrayContaining(['report.json', 'junit.xml', 'report.html', 'summary.md', 'traffic.pcapng']));
+    expect(statement.predicate).toMatchObject({ runId: readReport(dir).run.id, verdicts: { [SCENARIO]: 'FAIL' }, partial: false });
+    expect(envelope.signatures[0]!.keyid).toBe(loadLabKey(undefined, env).fingerprint);
+
+    // The attestation alone is enough for hil verify.
+    for (const f of ['manifest.json', 'manifest.sig']) rmSync(join(dir, f));
+    const v = await hil(['verify', dir], env);
+    expect(v.code, v.stdout).toBe(VERIFY.ok);
+    expect(v.stdout).toContain('files match run.intoto.jsonl');
+    // A file the attestation covers changed, or the statement altered: named.
+    const summary = join(dir, 'summary.md');
+    const orig = readFileSync(summary);
+    writeFileSync(summary, Buffer.concat([orig, Buffer.from(' ')]));
+    expect((await hil(['verify', dir], env)).stdout).toMatch(/^FAILED .*summary\.md: SHA-256 differs/m);
+    writeFileSync(summary, orig);
+    const altered = { ...statement, predicate: { ...statement.predicate, verdicts: { [SCENARIO]: 'PASS' } } };
+    writeFileSync(join(dir, 'run.intoto.jsonl'), `${JSON.stringify({ ...envelope, payload: Buffer.from(JSON.stringify(altered)).toString('base64') })}\n`);
+    const bad = await hil(['verify', dir], env);
+    expect(bad.code, bad.stdout).toBe(VERIFY.failed);
+    expect(bad.stdout).toMatch(/^FAILED .*run\.intoto\.jsonl: DSSE signature does not verify/m);
+  });
+
   test('a fully forged run (FAIL → PASS in the evidence, chain and seal recomputed, signed with a new key) is an untrusted signer', async () => {
     const dir = copyRun(runA, 'forged');
     const ev = join(dir, 'evidence.jsonl');

@@ -34,7 +34,8 @@ describe('renderRunDirectory', () => {
   it('lists every other file, attachments included, in the manifest with the public key', () => {
     const m = ManifestSchema.parse(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
     const listed = m.files.map((f) => f.path).sort();
-    expect(listed).toEqual(listFilesRecursive(dir).filter((p) => p !== 'manifest.json' && p !== 'manifest.sig'));
+    // The in-toto attestation is signed alongside the manifest, over the same files (issue 14).
+    expect(listed).toEqual(listFilesRecursive(dir).filter((p) => p !== 'manifest.json' && p !== 'manifest.sig' && p !== 'run.intoto.jsonl'));
     expect(listed).toContain('attachments/console-full.log');
     expect(m.signature.publicKeyPem).toContain('BEGIN PUBLIC KEY');
     expect(readFileSync(join(dir, 'manifest.sig')).length).toBe(64);

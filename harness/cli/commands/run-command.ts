@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { exitCodeFor } from '../../core/verdict.js';
 import type { ProgressEvent } from '../../runner/progress-reporter.js';
 import { newRunId } from '../../runner/run-id.js';
 import type { SetExitCode } from '../exit-code.js';
@@ -41,6 +40,8 @@ export function registerRun(program: Command, setExit: SetExitCode): void {
     .action(async (opts: RunOpts) => {
       if (opts.shard && !/^\d+\/\d+$/.test(opts.shard)) throw new Error(`--shard expects i/n, got "${opts.shard}"`);
       const { runTargets } = await import('../run-targets.js');
+      // core/verdict loads zod (100-300 ms): only a verb that runs pays for it, not `hil --help`.
+      const { exitCodeFor } = await import('../../core/verdict.js');
       const out = opts.out ?? join('runs', newRunId());
       const ac = new AbortController();
       const stop = () => ac.abort();

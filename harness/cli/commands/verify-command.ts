@@ -40,7 +40,7 @@ export function registerVerify(program: Command, setExit: SetExitCode): void {
         } else {
           const nested = r.checked.nested.length ? `, nested: ${r.checked.nested.join(', ')}` : '';
           const head = r.partial ? `PARTIAL ${dir}: partial run, ends at seq ${r.partial.endsAtSeq} (no seal); what it holds is intact:` : `OK ${dir}:`;
-          out(`${head} ${r.checked.files} files match manifest.json, signature by ${r.checked.signer} (trusted: ${r.checked.trustedAs}), ${r.checked.records} evidence records chained${r.partial ? '' : ' and sealed'}, verdicts match the evidence${nested}`);
+          out(`${head} ${r.checked.files} files match ${r.checked.listing}, signature by ${r.checked.signer} (trusted: ${r.checked.trustedAs}), ${r.checked.records} evidence records chained${r.partial ? '' : ' and sealed'}, verdicts match the evidence${nested}`);
         }
         if (r.outstanding.length) {
           out(`outstanding restorations (the device may still be changed; hil restore ${dir} --target FILE):`);

@@ -2,8 +2,9 @@
  * "The heartbeat keeps incrementing, with period jitter within tolerance for ≥ 95 % of its
  * periods" (EDSA-style), plus "it never stops": the longest gap without an increment, including
  * the gap still open at the end of the window (a heartbeat that dies never changes again).
- * A change is timed at the sample that shows it; when the sample before it is more than half the
- * tolerance earlier, the change time is too uncertain and that period is not judged.
+ * A change is timed at the sample that shows it; when the sample before it was issued more than half
+ * the tolerance before this one answered, the change time is too uncertain and that period is not
+ * judged (a slow read is as uncertain as a late one).
  * Criteria as labs state them: the share of periods within tolerance (default ≥ 95 %) and the
  * maximum outage (default two periods plus two tolerances). Time the harness did not observe
  * (unobserved.ts) is taken out of every gap: a gap is the device's only where someone looked.
@@ -71,7 +72,8 @@ export function analyseHeartbeat(samples: readonly MonitorSample[], from: number
         let steps = (((v - pv) % mod) + mod) % mod;
         if (steps === 0 || steps > mod / 2) steps = 1; // a reset or a step back: one event, not thousands
         increments += steps;
-        const certain = s.t - prevSample.t <= maxUncertainty;
+        // The change happened after the previous read was issued and before this read answered.
+        const certain = s.t + s.readMs - prevSample.t <= maxUncertainty;
         if (lastChange) {
           const gap = s.t - lastChange.t;
           longestGap = Math.max(longestGap ?? 0, deviceGap(lastChange.t, s.t));

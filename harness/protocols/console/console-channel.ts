@@ -219,6 +219,8 @@ export class ConsoleChannel {
     this.ctx.evidence.redactor.add(password);
     const T = opts.timeoutMs ?? this.iface.timeoutMs;
     const o = { signal: opts.signal, timeoutMs: T };
+    // Per-step reply deadlines the profile declares (interfaces.console.timeouts); an explicit one wins.
+    const step = (k: 'login' | 'password' | 'verdict') => ({ signal: opts.signal, timeoutMs: opts.timeoutMs ?? this.iface.timeouts?.[k] ?? T });
     const pick = (...names: PromptName[]) => this.patterns(names);
     const result = (outcome: LoginOutcome, extra: Partial<LoginResult> = {}): LoginResult => ({
       outcome,
@@ -243,7 +245,7 @@ export class ConsoleChannel {
       // is an empty password (one failed attempt on the device, visible in the transcript).
       if (!w || w.matched === 'password') await this.sendRaw(this.iface.wakeup, { ...o, text: `wakeup ${printable(this.iface.wakeup)}` });
       try {
-        w = await this.waitFor(where, o);
+        w = await this.waitFor(where, step('login'));
       } catch (e) {
         return failed(e);
       }
@@ -253,7 +255,7 @@ export class ConsoleChannel {
     // 2. User name.
     await this.send(username, o);
     try {
-      w = await this.waitFor(pick('password', 'shell', 'adminShell', 'failure', 'locked', 'login'), o);
+      w = await this.waitFor(pick('password', 'shell', 'adminShell', 'failure', 'locked', 'login'), step('password'));
     } catch (e) {
       return failed(e, 'login');
     }
@@ -264,7 +266,7 @@ export class ConsoleChannel {
     try {
       this.pendingEcho = '';
       await this.transport.write(password + this.iface.lineEnding, { ...o, text: `[password, ${password.length} chars]${printable(this.iface.lineEnding)}` });
-      w = await this.waitFor(pick('shell', 'adminShell', 'failure', 'locked', 'login', 'password'), o);
+      w = await this.waitFor(pick('shell', 'adminShell', 'failure', 'locked', 'login', 'password'), step('verdict'));
     } catch (e) {
       return failed(e, 'password');
     } finally {
@@ -278,7 +280,7 @@ export class ConsoleChannel {
   async run(command: string, opts: OpOptions = {}): Promise<RunResult> {
     this.discardPending();
     await this.send(command, opts);
-    const w = await this.waitFor(this.patterns(['shell', 'adminShell', 'login', 'idleLogout', 'locked']), opts);
+    const w = await this.waitFor(this.patterns(['shell', 'adminShell', 'login', 'idleLogout', 'locked']), { ...opts, timeoutMs: opts.timeoutMs ?? this.iface.timeouts?.command ?? this.iface.timeoutMs });
     return { output: w.before.replace(/^\n+/, '').replace(/\s+$/, ''), promptSeen: w.matched };
   }
 

@@ -23,8 +23,12 @@ const consoleProtocol: ProtocolModule = {
   interfaces: consoleInterfaces,
   login: {
     surface: (t, iface, ctx) => new ConsoleAuthSurface(consoleConfig(t, iface), ctx),
-    // Prompt waits for login, password, shell, the status command, logout, and a wake-up.
-    attemptBoundMs: (t) => 6 * cfg(t).timeoutMs,
+    // Prompt waits for login, password, shell, the status command, logout, and a wake-up (each with its declared step deadline).
+    attemptBoundMs: (t) => {
+      const c = cfg(t);
+      const at = (k: keyof NonNullable<ConsoleInterface['timeouts']>) => c.timeouts?.[k] ?? c.timeoutMs;
+      return 2 * c.timeoutMs + at('login') + at('password') + at('verdict') + at('command');
+    },
     controlRole: 'user',
     anonymousBoundMs: (t) => 12 * cfg(t).timeoutMs,
     passwords: {

@@ -1,7 +1,7 @@
 import type { MqttInterface } from '../../profile/target-schema.js';
 import type { ProtocolModule } from '../protocol.js';
 import { AlertWatch } from './alert-watch.js';
-import { MqttAuthSurface } from './mqtt-auth.js';
+import { MqttAuthSurface, telemetryWaitMs } from './mqtt-auth.js';
 import { mqttDecoder } from './mqtt-decoder.js';
 import { malformedMqtt } from './malformed-mqtt.js';
 import { mqttIdentify } from './mqtt-identify.js';
@@ -24,7 +24,7 @@ const mqttProtocol: ProtocolModule = {
   login: {
     surface: (t, _iface, ctx) => new MqttAuthSurface(cfg(t), ctx),
     // Connect (CONNACK) and the proof action (telemetry delivered), plus TLS set-up.
-    attemptBoundMs: (t) => 2 * cfg(t).timeoutMs + 1000,
+    attemptBoundMs: (t) => cfg(t).timeoutMs + telemetryWaitMs(cfg(t)) + 1000,
     controlRole: 'user',
     anonymousBoundMs: (t) => 6 * cfg(t).timeoutMs,
   },

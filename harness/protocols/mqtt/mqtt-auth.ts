@@ -64,7 +64,7 @@ export class MqttAuthSurface implements AuthSurface {
         if (s.received) return done('accepted', `mqtt: CONNACK 0 and telemetry received on ${topic}`);
         // Granted but nothing delivered: a broker that hides ACL denials, or a session it dropped.
         return s.stillConnected
-          ? done('restricted', `mqtt: CONNACK 0, SUBACK granted, but no telemetry on ${topic} within ${this.cfg.timeoutMs} ms`)
+          ? done('restricted', `mqtt: CONNACK 0, SUBACK granted, but no telemetry on ${topic} within ${telemetryWaitMs(this.cfg)} ms`)
           : done('error', 'mqtt: CONNACK 0, then the connection closed before any telemetry');
     }
   }
@@ -87,10 +87,16 @@ export class MqttAuthSurface implements AuthSurface {
       const topic = this.cfg.topics.telemetry;
       const sub = await ch.subscribe(topic, { qos: 0, signal });
       if (!sub.ok) return { stage: 'subscribe', connect: r, rejected: sub.outcome === 'rejected', granted: sub.granted, outcome: sub.outcome };
-      const msg = await ch.expectMessage(topic, () => true, this.cfg.timeoutMs, { signal });
+      // Two declared telemetry periods, where the profile declares one longer than the reply deadline.
+      const msg = await ch.expectMessage(topic, () => true, telemetryWaitMs(this.cfg), { signal });
       return { stage: 'telemetry', connect: r, received: msg !== undefined, stillConnected: ch.connected };
     } finally {
       await ch.close();
     }
   }
+}
+
+/** How long a client waits for one telemetry message: the reply deadline, or two declared periods if longer. */
+export function telemetryWaitMs(cfg: MqttInterface): number {
+  return Math.max(cfg.timeoutMs, 2 * (cfg.telemetryPeriodMs ?? 0));
 }

@@ -38,6 +38,8 @@ export async function scanTcpPorts(host: string, ports: number[] | string, opts:
   let why: string | undefined;
   if (engine !== 'builtin' && findNmap()) {
     const t0 = Date.now();
+    // The probe starts now (nmap's packets leave as it starts), not when its report is read.
+    ctx.evidence.append({ channel: 'probe', protocol: 'network', dir: 'event', text: `tcp scan ${host}: ${list.length} ports with nmap`, attrs: { engine: 'nmap', scanned: list.length } });
     try {
       const n = await scanTcpWithNmap(host, list, { timeoutMs: opts.timeoutMs ?? 1000, concurrency: opts.concurrency ?? 512, signal });
       return await fromNmap(host, list, n, t0, opts, ctx);
