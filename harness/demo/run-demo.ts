@@ -103,6 +103,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       });
       cleanup.push(() => sim.stop());
       opts.onStatus?.(`simulator ${profile}: process ${sim.pid}, ports ${sim.base}-${sim.base + 999}, log ${logFile}`);
+      if (!sim.endpoints.console.pty) opts.onStatus?.(`simulator ${profile}: socat not found: console over TCP only, no Modbus RTU (install socat: npm run setup)`);
       benches.push({ profile, sim, broker, control, upstreamEnv });
     }
     const runs = await Promise.all(
