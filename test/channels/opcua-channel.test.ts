@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ChannelError } from '../../harness/protocols/transport/channel.js';
 import { OpcuaChannel } from '../../harness/protocols/opcua/opcua-channel.js';
 import { OpcuaInterface } from '../../harness/profile/target-schema.js';
-import { DEFAULT_ADMIN_PASSWORD, OPCUA_NODE_IDS, startSimulator, type Simulator } from '../../simulators/gateway/index.js';
+import { DEFAULT_ADMIN_PASSWORD, OPCUA_NODE_IDS, SIM_ACCOUNT_NAMES, startSimulator, type Simulator } from '../../simulators/gateway/index.js';
 import { closedPort, haveBinary, makeEvidence, startAll, tcpPeer, type TestEvidence } from './helpers.js';
 
 const ADMIN_PW = process.env.HIL_SIM_ADMIN_PASSWORD || DEFAULT_ADMIN_PASSWORD;
@@ -65,11 +65,11 @@ describe.skipIf(!hasSocat)('OPC UA against the simulator', () => {
       expect(eps.length).toBeGreaterThan(0);
       expect(eps.some((e) => e.securityPolicy === 'None')).toBe(false);
       expect(eps.every((e) => !e.userTokenTypes.includes('Anonymous'))).toBe(true);
-      expect(await ua.createSession({ username: 'admin', password: 'wrong-password' })).toMatchObject({ ok: false, status: 'BadUserAccessDenied' });
+      expect(await ua.createSession({ username: SIM_ACCOUNT_NAMES.network.admin, password: 'wrong-password' })).toMatchObject({ ok: false, status: 'BadUserAccessDenied' });
       const anon = await ua.createSession('anonymous');
       expect(anon).toMatchObject({ ok: false, anonymousPolicyInjected: true });
       expect(anon.status).toMatch(/^Bad/);
-      expect(await ua.createSession({ username: 'admin', password: ADMIN_PW })).toMatchObject({ ok: true, status: 'Good' });
+      expect(await ua.createSession({ username: SIM_ACCOUNT_NAMES.network.admin, password: ADMIN_PW })).toMatchObject({ ok: true, status: 'Good' });
       const before = await ua.read(OPCUA_NODE_IDS.heaterSetpoint);
       expect(before.ok).toBe(true);
       expect(await ua.write(OPCUA_NODE_IDS.heaterSetpoint, 'Double', 500)).toMatchObject({ ok: false, status: 'BadOutOfRange' });
@@ -87,7 +87,7 @@ describe.skipIf(!hasSocat)('OPC UA against the simulator', () => {
     const err = await OpcuaChannel.connect(none, { evidence: ev.evidence })
       .then(async (c) => {
         // Some stacks open the channel and refuse at session time: try a session to be sure.
-        const s = await c.createSession({ username: 'admin', password: ADMIN_PW });
+        const s = await c.createSession({ username: SIM_ACCOUNT_NAMES.network.admin, password: ADMIN_PW });
         await c.close();
         return s.ok ? undefined : s;
       })

@@ -6,7 +6,11 @@ import { ModbusChannel } from '../../harness/protocols/modbus/modbus-channel.js'
 import { MqttChannel } from '../../harness/protocols/mqtt/mqtt-channel.js';
 import { scanTcp } from '../../harness/protocols/network/port-probe.js';
 import { ConsoleInterface, MonitorChannel, MqttInterface } from '../../harness/profile/target-schema.js';
-import { DEFAULT_ADMIN_PASSWORD, DEFAULT_OPERATOR_PASSWORD, startSimulator, type Simulator } from '../../simulators/gateway/index.js';
+import { DEFAULT_ADMIN_PASSWORD, DEFAULT_OPERATOR_PASSWORD, SIM_ACCOUNT_NAMES, startSimulator, type Simulator } from '../../simulators/gateway/index.js';
+
+/** The simulator keeps separate account databases for the console and for MQTT/OPC UA. */
+const CON = SIM_ACCOUNT_NAMES.console;
+const NET = SIM_ACCOUNT_NAMES.network;
 import { haveBinary, makeEvidence, startAll, type TestEvidence } from './helpers.js';
 
 const ADMIN_PW = process.env.HIL_SIM_ADMIN_PASSWORD || DEFAULT_ADMIN_PASSWORD;
@@ -16,9 +20,9 @@ const hasSocat = haveBinary('socat', '-V');
 const consoleIface = (connect: string) =>
   ConsoleInterface.parse({
     connect,
-    prompts: { login: 'login: $', password: 'Password: $', shell: 'gw> $', adminShell: 'gw# $', failure: 'Login incorrect', locked: 'Account locked', idleLogout: 'timed out due to inactivity' },
+    prompts: { login: 'login:\\s*$', password: 'Passphrase:\\s*$', shell: '\\[[^\\]\\s]+@gw-sim\\][#$]\\s*$', adminShell: '\\[[^\\]\\s]+@gw-sim\\]#\\s*$', failure: 'Authentication failed', locked: 'suspended', idleLogout: 'Idle session closed' },
     commands: { status: 'show status' },
-    responses: { statusOk: 'heaterSetpoint', rejected: 'Error' },
+    responses: { statusOk: 'heaterSetpoint', rejected: '(?m)^Refused' },
     timeoutMs: 3000,
   });
 
@@ -52,9 +56,9 @@ describe.skipIf(!hasSocat)('channels against the simulated gateway', () => {
   test('console over the socat pty: admin login, status, logout; wrong password fails; no password in evidence', async () => {
     const ch = await ConsoleChannel.open(consoleIface(hardened.endpoints.console.pty!), { evidence: ev.evidence });
     try {
-      const bad = await ch.login('operator', 'definitely-wrong');
+      const bad = await ch.login(CON.operator, 'definitely-wrong');
       expect(bad).toMatchObject({ outcome: 'failure', promptSeen: 'failure' });
-      const r = await ch.login('admin', ADMIN_PW);
+      const r = await ch.login(CON.admin, ADMIN_PW);
       expect(r).toMatchObject({ outcome: 'shell', promptSeen: 'adminShell' });
       const st = await ch.run('show status');
       expect(st.output).toMatch(/heaterSetpoint: [\d.]+ degC/);
@@ -69,7 +73,7 @@ describe.skipIf(!hasSocat)('channels against the simulated gateway', () => {
   test('console over raw TCP (weak): operator login gets the user shell', async () => {
     const ch = await ConsoleChannel.open(consoleIface(weak.endpoints.console.tcp), { evidence: ev.evidence });
     try {
-      expect(await ch.login('operator', OP_PW)).toMatchObject({ outcome: 'shell', shellLevel: 'user' });
+      expect(await ch.login(CON.operator, OP_PW)).toMatchObject({ outcome: 'shell', shellLevel: 'user' });
       expect((await ch.run('show status')).output).toMatch(/heaterSetpoint/);
     } finally {
       await ch.close();
@@ -129,10 +133,10 @@ describe.skipIf(!hasSocat)('channels against the simulated gateway', () => {
     const topics = { telemetry: 'gw/gw-sim-01/telemetry', command: 'gw/gw-sim-01/cmd', status: 'gw/gw-sim-01/status' };
     const iface = MqttInterface.parse({ url: e.mqtt, tls: { rejectUnauthorized: true, caFile: e.mqttCaFile }, topics, timeoutMs: 3000 });
     const ctx = { evidence: ev.evidence };
-    const bad = await MqttChannel.connect(iface, { username: 'operator', password: 'nope-nope' }, ctx);
+    const bad = await MqttChannel.connect(iface, { username: NET.operator, password: 'nope-nope' }, ctx);
     expect(bad).toMatchObject({ ok: false, kind: 'rejected', connack: { code: 4 } });
-    const op = await MqttChannel.connect(iface, { username: 'operator', password: OP_PW }, ctx);
-    const ad = await MqttChannel.connect(iface, { username: 'admin', password: ADMIN_PW }, ctx);
+    const op = await MqttChannel.connect(iface, { username: NET.operator, password: OP_PW }, ctx);
+    const ad = await MqttChannel.connect(iface, { username: NET.admin, password: ADMIN_PW }, ctx);
     try {
       if (!op.ok || !ad.ok) throw new Error(`connect failed: ${JSON.stringify([op, ad].map((x) => (x.ok ? 'ok' : x.error)))}`);
       expect(await op.channel.subscribe(topics.status)).toMatchObject({ ok: true });

@@ -234,7 +234,7 @@ export class ConsoleChannel {
     };
 
     // 1. Where is the console? Look at what is already there, then wake it.
-    const where = pick('login', 'password', 'shell', 'adminShell', 'failure', 'locked');
+    const where = pick('login', 'password', 'adminShell', 'shell', 'failure', 'locked');
     let w = await this.tryWaitFor(where, { signal: opts.signal, timeoutMs: Math.min(opts.quietMs ?? 300, T) });
     for (let i = 0; i < 3 && (!w || w.matched !== 'login'); i++) {
       if (w && (w.matched === 'shell' || w.matched === 'adminShell')) {
@@ -255,7 +255,7 @@ export class ConsoleChannel {
     // 2. User name.
     await this.send(username, o);
     try {
-      w = await this.waitFor(pick('password', 'shell', 'adminShell', 'failure', 'locked', 'login'), step('password'));
+      w = await this.waitFor(pick('password', 'adminShell', 'shell', 'failure', 'locked', 'login'), step('password'));
     } catch (e) {
       return failed(e, 'login');
     }
@@ -266,7 +266,7 @@ export class ConsoleChannel {
     try {
       this.pendingEcho = '';
       await this.transport.write(password + this.iface.lineEnding, { ...o, text: `[password, ${password.length} chars]${printable(this.iface.lineEnding)}` });
-      w = await this.waitFor(pick('shell', 'adminShell', 'failure', 'locked', 'login', 'password'), step('verdict'));
+      w = await this.waitFor(pick('adminShell', 'shell', 'failure', 'locked', 'login', 'password'), step('verdict'));
     } catch (e) {
       return failed(e, 'password');
     } finally {
@@ -280,7 +280,7 @@ export class ConsoleChannel {
   async run(command: string, opts: OpOptions = {}): Promise<RunResult> {
     this.discardPending();
     await this.send(command, opts);
-    const w = await this.waitFor(this.patterns(['shell', 'adminShell', 'login', 'idleLogout', 'locked']), { ...opts, timeoutMs: opts.timeoutMs ?? this.iface.timeouts?.command ?? this.iface.timeoutMs });
+    const w = await this.waitFor(this.patterns(['adminShell', 'shell', 'login', 'idleLogout', 'locked']), { ...opts, timeoutMs: opts.timeoutMs ?? this.iface.timeouts?.command ?? this.iface.timeoutMs });
     return { output: w.before.replace(/^\n+/, '').replace(/\s+$/, ''), promptSeen: w.matched };
   }
 
@@ -306,7 +306,7 @@ export class ConsoleChannel {
     const start = this.transcriptText.length + this.transcriptDropped;
     const T = opts.timeoutMs ?? this.iface.timeoutMs;
     const stepMs = Math.max(200, Math.floor(T / 4));
-    const pats = this.patterns(['shell', 'adminShell', 'login', 'password']);
+    const pats = this.patterns(['adminShell', 'shell', 'login', 'password']);
     const steps: Array<[string, string | undefined]> = [
       ['nothing', undefined],
       ['wakeup', this.iface.wakeup],
