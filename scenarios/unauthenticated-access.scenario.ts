@@ -1,5 +1,5 @@
 import type { UnauthenticatedResult } from '../harness/protocols/capabilities/auth-surface.js';
-import { loginInterfaces } from '../harness/protocols/registry.js';
+import { interfacesOffering, loginInterfaces } from '../harness/protocols/registry.js';
 import { scenario } from '../harness/runner/scenario.js';
 import type { ScenarioContext } from '../harness/runner/scenario-context.js';
 
@@ -25,10 +25,23 @@ export default scenario({
     'EN303645:5.6-2',
     'NISTIR8259A:LAI-2',
   ],
-  interfaces: { capability: 'login' },
+  interfaces: { capability: ['login', 'unauthenticatedServices'] },
+  checks: [
+    'console: no command runs before login (positive control: a declared account logs in)',
+    'MQTT: anonymous CONNECT refused; where accepted, whether it reads telemetry and whether its in-range command takes effect (restored after)',
+    'OPC UA: anonymous session not activated',
+    'network: every open TCP port outside the allowlist and every declared maintenance port runs no command (help, id) without login',
+  ],
   changesState: false,
-  budgetMs: (t) => 15_000 + loginInterfaces(t).reduce((ms, { login }) => ms + login.anonymousBoundMs(t), 0),
+  budgetMs: (t) =>
+    15_000 +
+    loginInterfaces(t).reduce((ms, { login }) => ms + login.anonymousBoundMs(t), 0) +
+    interfacesOffering(t, 'unauthenticatedServices').reduce((ms, { capability }) => ms + capability.boundMs(t), 0),
   async run(ctx) {
+    // Shells and command services on the network address: their own findings, their own verdict.
+    for (const { iface, capability } of interfacesOffering(ctx.target, 'unauthenticatedServices')) {
+      ctx.recordFindings(await capability.probe(ctx.target, iface, ctx.channelCtx));
+    }
     const logins = ctx.logins();
     const protocols = new Map(loginInterfaces(ctx.target).map((l) => [l.iface, l]));
     await ctx.forEachInterface([...logins.keys()], async (iface) => {

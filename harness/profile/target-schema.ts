@@ -205,6 +205,8 @@ export const NetworkInterface = z
     udpPorts: z.array(envNumber(z.number().int().min(1).max(65535))).default([]),
     concurrency: envNumber(z.number().int().min(1).max(4096).default(512)),
     timeoutMs: envNumber(z.number().int().positive().default(1000)),
+    /** Declared debug or maintenance TCP ports: probed for a shell or command service without login even when allowed. */
+    maintenancePorts: z.array(envNumber(z.number().int().min(1).max(65535))).default([]),
   })
   .strict();
 export type NetworkInterface = z.infer<typeof NetworkInterface>;
@@ -329,6 +331,8 @@ export const Policy = z
         resetOnSuccess: z.boolean().default(true),
         /** Accepted lateness of unlock beyond durationMs. */
         toleranceMs: envNumber(z.number().int().nonnegative().default(1000)),
+        /** Whether a wrong password tried while locked restarts the lock (false: the lock ends durationMs after it began, whatever is tried). */
+        extendsOnAttempt: z.boolean().default(false),
       })
       .strict()
       .optional(),

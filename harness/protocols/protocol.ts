@@ -17,6 +17,7 @@ import type { ServiceIdentityCapability } from './capabilities/service-identity.
 import type { AccessPath, PointAccess } from './capabilities/point-access.js';
 import type { PrivilegeCapability } from './capabilities/privilege.js';
 import type { SecureChannelCapability } from './capabilities/secure-channel.js';
+import type { UnauthenticatedServicesCapability } from './capabilities/unauthenticated-services.js';
 import type { ChannelContext } from './transport/channel.js';
 
 /** A login surface plus whatever it holds open (the console keeps its serial line across attempts). */
@@ -76,6 +77,8 @@ export interface ProtocolModule {
   readonly identify?: ServiceIdentityCapability;
   /** Decodes this protocol's evidence bytes for the reports and the pcapng writer. */
   readonly decoder?: EvidenceDecoder;
+  /** Shells or command services reachable without a login (open ports outside the allowlist, maintenance ports). */
+  readonly unauthenticatedServices?: UnauthenticatedServicesCapability;
 }
 
 export type { ResolvedSecrets };

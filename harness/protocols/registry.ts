@@ -88,7 +88,7 @@ export function interfacesWith(target: TargetProfile, capability: Capability): I
 }
 
 /** Capabilities a protocol may declare for one scenario family (privilege separation, secure channel, idle sessions). */
-export type ProbeCapability = 'privilege' | 'secureChannel' | 'idleSession';
+export type ProbeCapability = 'privilege' | 'secureChannel' | 'idleSession' | 'unauthenticatedServices';
 
 /** One interface of the target whose protocol declares capability K, with that capability. */
 export type CapabilityInterface<K extends ProbeCapability> = TargetInterface & { capability: NonNullable<ProtocolModule[K]> };

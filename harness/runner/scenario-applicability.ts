@@ -9,14 +9,14 @@ export function targetInterfaces(target: TargetProfile): Set<InterfaceName> {
 
 /** The interfaces of this target the scenario covers. */
 export function scenarioInterfaces(def: Pick<ScenarioDeclaration, 'interfaces'>, target: TargetProfile): InterfaceName[] {
-  if (!Array.isArray(def.interfaces)) return interfacesWith(target, def.interfaces.capability);
+  if (!Array.isArray(def.interfaces)) return [...new Set([def.interfaces.capability].flat().flatMap((c) => interfacesWith(target, c)))];
   const have = interfaceNames(target);
   return def.interfaces.filter((i) => have.has(i));
 }
 
 /** The interfaces a scenario names, for listings ("console, mqtt" or "every interface with login"). */
 export function describeInterfaces(def: Pick<ScenarioDeclaration, 'interfaces'>): string {
-  return Array.isArray(def.interfaces) ? def.interfaces.join(', ') : `every interface with ${def.interfaces.capability}`;
+  return Array.isArray(def.interfaces) ? def.interfaces.join(', ') : `every interface with ${[def.interfaces.capability].flat().join(' or ')}`;
 }
 
 /**

@@ -15,13 +15,16 @@ export interface ScenarioDeclaration {
   requirements: string[];
   /**
    * The scenario applies when the target has at least one of these interfaces, or (for checks that
-   * work on any protocol, such as logins) at least one interface offering the capability.
+   * work on any protocol, such as logins) at least one interface offering the capability (or any
+   * of the capabilities listed).
    */
-  interfaces: InterfaceName[] | { capability: Capability };
+  interfaces: InterfaceName[] | { capability: Capability | Capability[] };
   /** True when the scenario changes device state (writes, lockouts, password changes). */
   changesState: boolean;
   /** Upper bound for the whole scenario, derived from the target's declared timings. */
   budgetMs: (target: TargetProfile) => number;
+  /** What the scenario checks, one short line each, for `hil list` and the README (what a PASS covers). */
+  checks?: string[];
   /** Extra applicability rule beyond interfaces, e.g. "profile declares a lockout policy". Returns a reason when not applicable. */
   notApplicableWhen?: (target: TargetProfile) => string | undefined;
 }

@@ -5,9 +5,10 @@
 import type { SimConfig } from './sim-config.ts';
 import type { AlertSink, Surface } from './alerts.ts';
 import { SIM_ACCOUNT_NAMES, VENDOR_DEFAULT } from './profiles.ts';
+import { defaultOrigin, LockoutBook, type LoginOrigin } from './lockout-book.ts';
 
 export type Role = 'admin' | 'operator';
-export interface Account { name: string; role: Role; password: string; history: string[]; failures: number; lockedUntil: number; defaultConsumed: boolean }
+export interface Account { name: string; role: Role; password: string; history: string[]; defaultConsumed: boolean }
 
 /** Which account database a surface logs in against (undefined: the surface has no accounts). */
 export type Realm = 'console' | 'network';
@@ -26,11 +27,15 @@ export type ChangeResult = { ok: true } | { ok: false; reason: string };
 export class AccountStore {
   private readonly realms: Record<Realm, Map<string, Account>> = { console: new Map(), network: new Map() };
   private readonly cfg: SimConfig;
+  /** Failure counters and locks per database, keyed as the lockout switches say. */
+  private readonly books: Record<Realm, LockoutBook>;
 
   constructor(cfg: SimConfig, private readonly alerts: AlertSink, private readonly now: () => number = Date.now) {
     this.cfg = cfg;
+    const book = () => new LockoutBook(cfg.switches, () => cfg.params.lockoutThreshold, () => cfg.params.lockoutDurationMs, now);
+    this.books = { console: book(), network: book() };
     const mk = (name: string, role: Role, password: string): Account =>
-      ({ name, role, password, history: [], failures: 0, lockedUntil: 0, defaultConsumed: false });
+      ({ name, role, password, history: [], defaultConsumed: false });
     for (const realm of ['console', 'network'] as const) {
       const names = SIM_ACCOUNT_NAMES[realm];
       this.realms[realm].set(names.admin, mk(names.admin, 'admin', cfg.accounts.adminPassword));
@@ -47,28 +52,38 @@ export class AccountStore {
     return surface ? undefined : (this.realms.console.get(user) ?? this.realms.network.get(user));
   }
 
-  isLocked(user: string, surface?: Surface): boolean {
-    const a = this.find(user, surface);
-    return !!a && this.cfg.switches.lockout && a.lockedUntil > this.now();
+  /** The book of the database `surface` logs in against (the console's when no surface is given: tests). */
+  private bookOf(user: string, surface?: Surface): LockoutBook {
+    const realm = surface ? realmOf(surface) : this.realms.console.has(user) ? 'console' : 'network';
+    return this.books[realm ?? 'network'];
+  }
+
+  isLocked(user: string, surface?: Surface, origin?: LoginOrigin): boolean {
+    return this.lockRemainingMs(user, surface, origin) > 0;
   }
 
   /** Remaining lock time in ms (0 when not locked). */
-  lockRemainingMs(user: string, surface?: Surface): number {
+  lockRemainingMs(user: string, surface?: Surface, origin?: LoginOrigin): number {
+    if (!this.cfg.switches.lockout) return 0;
     const a = this.find(user, surface);
-    return a && this.isLocked(user, surface) ? a.lockedUntil - this.now() : 0;
+    // A lock per source refuses even names the database does not have.
+    if (!a && !(origin && this.cfg.switches.lockoutPerSource)) return 0;
+    return this.bookOf(user, surface).remainingMs(user, origin);
   }
 
-  authenticate(user: string, password: string, surface: Surface): AuthResult {
+  /** `origin`: the client address and connection the attempt comes on (the surface itself when not given). */
+  authenticate(user: string, password: string, surface: Surface, origin: LoginOrigin = defaultOrigin(surface)): AuthResult {
     const a = this.find(user, surface);
+    const book = this.bookOf(user, surface);
+    if (this.isLocked(user, surface, origin)) {
+      if (!a || password !== a.password) book.failedWhileLocked(user, origin);
+      this.alerts.raise({ event: 'login-failed', user, surface, reason: 'locked' });
+      return { ok: false, reason: 'locked', user };
+    }
     if (!a) {
       this.alerts.raise({ event: 'login-failed', user, surface, reason: 'unknown-user' });
       return { ok: false, reason: 'bad-credentials' };
     }
-    if (this.isLocked(user, surface)) {
-      this.alerts.raise({ event: 'login-failed', user, surface, reason: 'locked' });
-      return { ok: false, reason: 'locked', user };
-    }
-    if (a.lockedUntil && a.lockedUntil <= this.now()) { a.lockedUntil = 0; a.failures = 0; }
     let mustChange = false;
     const ok = password === a.password;
     // The vendor default works until it is changed; with must-change, only for changing it.
@@ -76,13 +91,16 @@ export class AccountStore {
       mustChange = this.cfg.switches.defaultCredential === 'must-change';
     }
     if (ok) {
-      a.failures = 0;
+      book.succeeded(user, surface, origin);
       return { ok: true, user, role: a.role, mustChangePassword: mustChange };
     }
-    a.failures++;
-    this.alerts.raise({ event: 'login-failed', user, surface, failures: a.failures });
-    if (this.cfg.switches.lockout && a.failures >= this.cfg.params.lockoutThreshold) {
-      a.lockedUntil = this.now() + this.cfg.params.lockoutDurationMs;
+    if (!this.cfg.switches.lockout) {
+      this.alerts.raise({ event: 'login-failed', user, surface });
+      return { ok: false, reason: 'bad-credentials', user };
+    }
+    const f = book.failed(user, surface, origin);
+    this.alerts.raise({ event: 'login-failed', user, surface, failures: f.failures });
+    if (f.lockedNow) {
       this.alerts.raise({ event: 'account-locked', user, surface, durationMs: this.cfg.params.lockoutDurationMs });
       return { ok: false, reason: 'bad-credentials', user, lockedNow: true };
     }
@@ -119,7 +137,7 @@ export class AccountStore {
   /** The accounts of the database `surface` logs in against. */
   users(surface: Surface): { name: string; role: Role; locked: boolean; failures: number }[] {
     const realm = realmOf(surface);
-    return realm ? [...this.realms[realm].values()].map((a) => ({ name: a.name, role: a.role, locked: this.isLocked(a.name, surface), failures: a.failures })) : [];
+    return realm ? [...this.realms[realm].values()].map((a) => ({ name: a.name, role: a.role, locked: this.isLocked(a.name, surface), failures: this.books[realm].failuresOf(a.name) })) : [];
   }
 
   role(user: string, surface: Surface): Role | undefined { return this.find(user, surface)?.role; }

@@ -3,6 +3,7 @@
 import { SerialPort } from 'serialport';
 import { ConsoleSession, type ShellDeps } from './console-shell.ts';
 import { listen, trackedServer } from './net-listen.ts';
+import { newConnectionId } from './lockout-book.ts';
 
 export interface ConsoleServer { tcpPort: number; serialSession?: ConsoleSession; close(): Promise<void> }
 
@@ -28,7 +29,9 @@ export async function startConsoleServer(deps: ShellDeps, simSidePty: string | u
 
   const sessions = new Set<ConsoleSession>();
   const server = trackedServer((sock) => {
-    const s = new ConsoleSession(deps, 'console-tcp', (t) => { if (sock.writable) sock.write(t, 'latin1'); });
+    // The peer's address and this connection: what the lockout counters of a flawed device key on.
+    const origin = { source: sock.remoteAddress ?? 'unknown', connection: newConnectionId('console-tcp') };
+    const s = new ConsoleSession(deps, 'console-tcp', (t) => { if (sock.writable) sock.write(t, 'latin1'); }, () => sock.end(), origin);
     sessions.add(s);
     sock.on('data', (d) => s.input(d));
     sock.once('close', () => { s.dispose(); sessions.delete(s); });

@@ -1,6 +1,7 @@
 // The gateway's login shell, independent of the transport: the pty (serialport) and the raw
 // TCP console both feed bytes in and get CRLF-terminated text out.
 import type { AccountStore, Role } from './account-store.ts';
+import { defaultOrigin, type LoginOrigin } from './lockout-book.ts';
 import type { AlertSink, Surface } from './alerts.ts';
 import type { ProcessModel } from './process-model.ts';
 import type { SimConfig } from './sim-config.ts';
@@ -66,8 +67,13 @@ export class ConsoleSession {
   private idleTimer: NodeJS.Timeout | undefined;
   private lastWasCR = false;
   private closed = false;
+  /** Failed logins in this session (a `login` process's retry count), for consoleDropAfterFailures. */
+  private failures = 0;
 
-  constructor(private readonly deps: ShellDeps, private readonly surface: Surface, private readonly write: (text: string) => void) {}
+  /** `hangup` ends the connection (TCP); without it (the serial line) a dropped line is a new session. */
+  constructor(private readonly deps: ShellDeps, private readonly surface: Surface, private readonly write: (text: string) => void, private readonly hangup?: () => void,
+    /** Client address and connection of this session, for the lockout counters (the line itself on serial). */
+    private readonly origin: LoginOrigin = defaultOrigin(surface)) {}
 
   start(): void {
     if (!this.deps.config.switches.consoleLoginRequired) {
@@ -139,9 +145,23 @@ export class ConsoleSession {
     clearTimeout(this.idleTimer);
     if (say) this.send('Logged out' + CRLF);
     this.user = ''; this.role = undefined; this.mustChange = false;
+    if (this.deps.config.switches.consoleLogoutCloses && this.hangup) { this.dropLine(); return; }
+    this.newSession();
+  }
+
+  private newSession(): void {
+    this.failures = 0;
     if (!this.deps.config.switches.consoleLoginRequired) { this.enterShell('admin', 'admin', false); return; }
     this.send(CRLF + this.deps.config.params.banner + CRLF);
     this.loginPrompt();
+  }
+
+  /** End the session with the line: the connection closes (TCP), or the serial line starts a new session. */
+  private dropLine(): void {
+    clearTimeout(this.idleTimer);
+    if (!this.hangup) { this.newSession(); return; }
+    this.dispose();
+    this.hangup();
   }
 
   private handleLine(line: string): void {
@@ -154,8 +174,15 @@ export class ConsoleSession {
         this.send('Passphrase: ');
         return;
       case 'password': {
-        const res = this.deps.accounts.authenticate(this.pendingUser, line, this.surface);
-        if (res.ok) { this.enterShell(res.user, res.role, res.mustChangePassword); return; }
+        const res = this.deps.accounts.authenticate(this.pendingUser, line, this.surface, this.origin);
+        if (res.ok) { this.failures = 0; this.enterShell(res.user, res.role, res.mustChangePassword); return; }
+        const drop = this.deps.config.switches.consoleDropAfterFailures;
+        if (drop !== undefined && ++this.failures >= drop) {
+          // Like `login` giving up: no failure text on the last try, only the count, then the line drops.
+          this.send(`Maximum number of tries exceeded (${drop})` + CRLF);
+          this.dropLine();
+          return;
+        }
         this.send((res.reason === 'locked' ? this.deps.config.params.lockMessage : 'Authentication failed') + CRLF);
         this.loginPrompt();
         return;

@@ -149,10 +149,10 @@ export async function startSimulator(opts: StartOptions): Promise<Simulator> {
         closers.push(() => cons.close());
         consoleTcp = cons.tcpPort;
         if (rtuPty) {
-          const rtu = await startModbusRtu(mainModbusVector({ model, reaction: sw.rangeCheck.modbus, alerts, source: 'modbus-rtu' }), rtuPty.simSide, RTU_BAUD);
+          const rtu = await startModbusRtu(mainModbusVector({ model, reaction: sw.rangeCheck.modbus, alerts, source: 'modbus-rtu', fc16Bypass: sw.fc16BypassesRangeCheck }), rtuPty.simSide, RTU_BAUD);
           closers.push(() => rtu.close());
         }
-        const tcp = await startModbusTcp(mainModbusVector({ model, reaction: sw.rangeCheck.modbus, alerts, source: 'modbus-tcp' }), host, portOf('modbusTcp'));
+        const tcp = await startModbusTcp(mainModbusVector({ model, reaction: sw.rangeCheck.modbus, alerts, source: 'modbus-tcp', fc16Bypass: sw.fc16BypassesRangeCheck }), host, portOf('modbusTcp'));
         closers.push(() => tcp.close());
         modbusTcp = tcp.port;
         const field = await startFieldMonitor(model, host, portOf('fieldMonitor'));

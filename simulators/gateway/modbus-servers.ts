@@ -20,9 +20,16 @@ const HR_POINTS: Record<number, { point: WritablePoint; scale: number }> = {
 };
 const COIL_POINTS: Record<number, WritablePoint> = { [COIL.pumpOn]: 'pumpOn', [COIL.heaterEnable]: 'heaterEnable' };
 
-export interface MainVectorDeps { model: ProcessModel; reaction: RangeReaction; alerts: AlertSink; source: MasterSource }
+export interface MainVectorDeps {
+  model: ProcessModel;
+  reaction: RangeReaction;
+  alerts: AlertSink;
+  source: MasterSource;
+  /** Switch fc16BypassesRangeCheck: FC16 stores whatever it is sent while FC06 still checks. */
+  fc16Bypass?: boolean;
+}
 
-export function mainModbusVector({ model, reaction, alerts, source }: MainVectorDeps): ModbusVector {
+export function mainModbusVector({ model, reaction, alerts, source, fc16Bypass }: MainVectorDeps): ModbusVector {
   const traffic = () => model.masterTraffic(source);
   /** Checks one raw register write; throws exception 02/03 or returns the engineering value to store. */
   const check = (addr: number, raw: number): { point: WritablePoint; value: number } => {
@@ -34,6 +41,13 @@ export function mainModbusVector({ model, reaction, alerts, source }: MainVector
       throw modbusException(ILLEGAL_VALUE, `${hr.point} out of range`);
     }
     return { point: hr.point, value: r.value as number };
+  };
+  /** The flawed FC16 path: the address is still mapped, the value is stored as sent. */
+  const unchecked = (addr: number, raw: number): { point: WritablePoint; value: number } => {
+    const hr = HR_POINTS[addr];
+    if (!hr) throw modbusException(ILLEGAL_ADDRESS, `no holding register ${addr}`);
+    const r = checkPointValue(hr.point, raw / hr.scale, 'accept');
+    return { point: hr.point, value: r.ok ? (r.value as number) : raw / hr.scale };
   };
   // Plain (non-default, non-rest) parameters matter: modbus-serial picks sync vs callback style by fn.length.
   return {
@@ -68,7 +82,7 @@ export function mainModbusVector({ model, reaction, alerts, source }: MainVector
     // FC16: validate every register first so one bad value rejects the whole write (nothing stored).
     setRegisterArray(addr: number, values: number[]) {
       traffic();
-      const writes = values.map((v, i) => check(addr + i, v));
+      const writes = values.map((v, i) => (fc16Bypass ? unchecked(addr + i, v) : check(addr + i, v)));
       for (const w of writes) model.write(w.point, w.value);
     },
     setCoil(addr: number, value: boolean) {

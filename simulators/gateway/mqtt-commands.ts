@@ -21,13 +21,28 @@ export interface CommandStatus {
   value?: unknown;
 }
 
-export function handleCommand(payload: Buffer, deps: { model: ProcessModel; reaction: RangeReaction; alerts: AlertSink; user?: string }): CommandStatus {
+/**
+ * Applies one command; the status to publish, or undefined when the device stays silent (switch
+ * mqttSilentOutOfRange: an out-of-range value is applied as sent and no reply goes out).
+ */
+export function handleCommand(
+  payload: Buffer,
+  deps: { model: ProcessModel; reaction: RangeReaction; alerts: AlertSink; user?: string; silentOutOfRange?: boolean },
+): CommandStatus | undefined {
   let json: unknown;
   try { json = JSON.parse(payload.toString('utf8')); } catch { return reject({ ok: false, reason: 'bad-json' }); }
   const parsed = MqttCommandSchema.safeParse(json);
   if (!parsed.success) return reject({ ok: false, reason: 'bad-command' });
   const { point, value, id } = parsed.data;
   const r = checkPointValue(point, value, deps.reaction);
+  if (deps.silentOutOfRange && (r.ok ? r.clamped : r.reason === 'out-of-range')) {
+    const raw = checkPointValue(point, value, 'accept');
+    if (raw.ok) {
+      deps.model.write(point as Parameters<ProcessModel['write']>[0], raw.value);
+      deps.model.masterTraffic('mqtt');
+      return undefined;
+    }
+  }
   if (!r.ok) return reject({ id, ok: false, reason: r.reason, point, value });
   deps.model.write(point as Parameters<ProcessModel['write']>[0], r.value);
   // Only an accepted command proves a live master; garbage must not keep the watchdog fed.

@@ -48,8 +48,8 @@ export function startExternalMqtt(url: string, deps: { config: SimConfig; model:
   });
   client.on('message', (topic, payload) => {
     if (topic !== topics.cmd) return;
-    const status = handleCommand(payload, { model, reaction: config.switches.rangeCheck.mqtt, alerts });
-    client.publish(topics.status, JSON.stringify(status));
+    const status = handleCommand(payload, { model, reaction: config.switches.rangeCheck.mqtt, alerts, silentOutOfRange: config.switches.mqttSilentOutOfRange });
+    if (status) client.publish(topics.status, JSON.stringify(status));
   });
   const onAlert = (a: unknown) => { if (client.connected) client.publish(topics.alert, JSON.stringify(a)); };
   alerts.on('alert', onAlert);

@@ -4,6 +4,7 @@ import { createServer as createNetServer, type Server, type Socket } from 'node:
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type Client } from 'aedes';
 import type { AccountStore } from './account-store.ts';
+import { newConnectionId } from './lockout-book.ts';
 import type { AlertSink, SecurityAlert } from './alerts.ts';
 import type { ProcessModel } from './process-model.ts';
 import type { SimConfig } from './sim-config.ts';
@@ -29,10 +30,12 @@ export async function startMqttGateway(deps: MqttGatewayDeps, host: string, port
 
   broker.authenticate = (client, username, password, done) => {
     if (!username) {
-      if (sw.mqttAnonymous) { principals.set(client, { user: 'anonymous', role: 'anonymous' }); return done(null, true); }
+      if (sw.mqttAnonymous || sw.mqttAnonymousCanCommand) { principals.set(client, { user: 'anonymous', role: 'anonymous' }); return done(null, true); }
       return done(authError(NOT_AUTHORIZED, 'anonymous refused') as never, false);
     }
-    const r = accounts.authenticate(username, password?.toString('utf8') ?? '', 'mqtt');
+    // Every CONNECT is its own connection; the source is the peer's address (lockout counters key on them when flawed).
+    const origin = { source: (client.conn as { remoteAddress?: string } | undefined)?.remoteAddress ?? 'unknown', connection: newConnectionId('mqtt') };
+    const r = accounts.authenticate(username, password?.toString('utf8') ?? '', 'mqtt', origin);
     if (r.ok && !r.mustChangePassword) { principals.set(client, { user: r.user, role: r.role }); return done(null, true); }
     // A default credential that must be changed is good for nothing on MQTT (no passwd command here).
     if (r.ok || r.reason === 'locked') return done(authError(NOT_AUTHORIZED, r.ok ? 'password change required' : 'account locked') as never, false);
@@ -44,6 +47,7 @@ export async function startMqttGateway(deps: MqttGatewayDeps, host: string, port
     if (!client || !sw.mqttAcl) return cb(null); // client null = the gateway itself
     const who = principals.get(client);
     if (packet.topic === topics.cmd && who?.role === 'admin') return cb(null);
+    if (packet.topic === topics.cmd && who?.role === 'anonymous' && sw.mqttAnonymousCanCommand) return cb(null);
     cb(new Error(`publish to ${packet.topic} denied for ${who?.user ?? '?'}`)); // aedes closes the connection
   };
 
@@ -66,8 +70,8 @@ export async function startMqttGateway(deps: MqttGatewayDeps, host: string, port
 
   broker.on('publish', (packet, client) => {
     if (!client || packet.topic !== topics.cmd) return;
-    const status = handleCommand(Buffer.from(packet.payload), { model, reaction: sw.rangeCheck.mqtt, alerts, user: principals.get(client)?.user });
-    publish(topics.status, status);
+    const status = handleCommand(Buffer.from(packet.payload), { model, reaction: sw.rangeCheck.mqtt, alerts, user: principals.get(client)?.user, silentOutOfRange: sw.mqttSilentOutOfRange });
+    if (status) publish(topics.status, status);
   });
 
   const onAlert = (a: SecurityAlert) => publish(topics.alert, a);

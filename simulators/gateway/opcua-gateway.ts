@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccountStore } from './account-store.ts';
+import { newConnectionId } from './lockout-book.ts';
 import type { AlertSink } from './alerts.ts';
 import type { ProcessModel } from './process-model.ts';
 import type { SimConfig } from './sim-config.ts';
@@ -49,7 +50,8 @@ export async function startOpcuaGateway(deps: OpcuaGatewayDeps, host: string, po
     securityModes: sw.opcuaSecurityNone ? [MSM.None, MSM.Sign, MSM.SignAndEncrypt] : [MSM.Sign, MSM.SignAndEncrypt],
     userManager: {
       isValidUser: (username: string, password: string) => {
-        const r = accounts.authenticate(username, password, 'opcua');
+        // Each ActivateSession is its own connection here; node-opcua does not hand the peer's address to isValidUser.
+        const r = accounts.authenticate(username, password, 'opcua', { source: 'opcua-client', connection: newConnectionId('opcua') });
         return r.ok && !r.mustChangePassword;
       },
       getUserRoles: roles,

@@ -32,6 +32,7 @@ export const SwitchesSchema = z.strictObject({
     opcua: RangeReactionSchema,
     console: RangeReactionSchema,
   }),
+  /** 'hold': outputs keep their last value on watchdog expiry (the issue's "outputsHoldOnWatchdog" weakness). */
   safeStateOnCommLoss: z.enum(['safe', 'hold']),
   alerts: z.boolean(),
   privilegeSeparation: z.boolean(),
@@ -48,6 +49,28 @@ export const SwitchesSchema = z.strictObject({
    * and dynamics freeze for `params.inputHangMs`), as a parser without bounds checks would.
    */
   inputValidation: z.boolean(),
+  /** Lockout flaw: the failure counter lives in the connection (console session, MQTT CONNECT, OPC UA session) and is forgotten when it closes. */
+  lockoutCounterPerConnection: z.boolean(),
+  /** Lockout flaw: a wrong password tried while the account is locked restarts the lock. */
+  lockExtendedByAttempts: z.boolean(),
+  /** Lockout flaw: failures are counted and the lock is held per source address, not per account: every account from that source is locked. */
+  lockoutPerSource: z.boolean(),
+  /** Lockout flaw: the serial console and its TCP port count failures separately although they share the accounts. */
+  consoleEndpointsSeparateCounters: z.boolean(),
+  /**
+   * The console drops the line after this many failed logins in one session, like `login`'s
+   * "Maximum number of tries exceeded": the TCP connection closes, the serial line starts a new
+   * session. A behaviour, not a flaw (the account lock must still hold). Absent: never.
+   */
+  consoleDropAfterFailures: z.number().int().min(1).optional(),
+  /** Logout (or an idle logout) closes the console's TCP connection: a session per connection, like telnet or SSH. */
+  consoleLogoutCloses: z.boolean().optional(),
+  /** FC16 (write multiple registers) skips the range check that FC06 applies: a second write path left unguarded. */
+  fc16BypassesRangeCheck: z.boolean(),
+  /** MQTT commands out of range are applied and no status reply is sent (silent acceptance). */
+  mqttSilentOutOfRange: z.boolean(),
+  /** Anonymous MQTT clients connect and may publish commands (implies anonymous CONNECT accepted). */
+  mqttAnonymousCanCommand: z.boolean(),
 });
 export type SimSwitches = z.infer<typeof SwitchesSchema>;
 

@@ -259,7 +259,14 @@ export class ConsoleChannel {
     } catch (e) {
       return failed(e, 'login');
     }
-    if (w.matched !== 'password') return this.outcomeFor(w.matched as PromptName, result, true);
+    let lockedFirst = false;
+    if (w.matched === 'locked') {
+      // A lock message before the password prompt (pam_faillock's preauth): some devices still ask
+      // for the password. Answer it, so no prompt is left behind and a shell after it is seen.
+      const next = await this.tryWaitFor(pick('password', 'login', 'failure'), { signal: opts.signal, timeoutMs: Math.min(500, T) });
+      if (next?.matched !== 'password') return this.outcomeFor('locked', result, true);
+      lockedFirst = true;
+    } else if (w.matched !== 'password') return this.outcomeFor(w.matched as PromptName, result, true);
 
     // 3. Password: one write, rx held so an echo of it stays in one (redacted) record.
     this.transport.holdRx(true);
@@ -273,7 +280,9 @@ export class ConsoleChannel {
       this.transport.holdRx(false);
       this.transport.flushRx();
     }
-    return this.outcomeFor(w.matched as PromptName, result, false);
+    // After a lock message, a refusal in any words is the lock; a shell means it did not hold.
+    const seen = lockedFirst && w.matched !== 'shell' && w.matched !== 'adminShell' ? 'locked' : (w.matched as PromptName);
+    return this.outcomeFor(seen, result, false);
   }
 
   /** Run a command in the shell and return its output up to the next prompt. Throws ConsoleWaitError on timeout. */

@@ -8,9 +8,16 @@ import type { ConsoleChannel } from './console-channel.js';
  * Console without login (L2.006): positive control (a valid login, then the status command prints
  * its expected output), then (1) wake the console without logging in — a shell prompt is a FAIL —
  * and (2) type the status command at the login prompt: its output must NOT appear (judged by the
- * output, not by what the prompt looks like).
+ * output, not by what the prompt looks like). `afterLogout` gives the line to probe after the logout:
+ * the same one, or a new connection where the device ends a session by closing the line.
  */
-export async function consoleUnauthenticated(con: ConsoleChannel, cfg: ConsoleInterface, acct: ControlAccount | undefined, signal: AbortSignal): Promise<UnauthenticatedResult> {
+export async function consoleUnauthenticated(
+  con: ConsoleChannel,
+  afterLogout: () => Promise<ConsoleChannel>,
+  cfg: ConsoleInterface,
+  acct: ControlAccount | undefined,
+  signal: AbortSignal,
+): Promise<UnauthenticatedResult> {
   const f = new InterfaceFindings('console');
   const result = (outcome: UnauthenticatedResult['outcome'], detail: string): UnauthenticatedResult => ({ findings: f.findings, outcome, detail });
   if (!acct) return noControlAccount(f, 'console');
@@ -31,6 +38,12 @@ export async function consoleUnauthenticated(con: ConsoleChannel, cfg: ConsoleIn
     return result('undecided', statusFailed);
   }
   await con.logout(op);
+  try {
+    con = await afterLogout();
+  } catch (e) {
+    if (signal.aborted) throw e;
+    return result('undecided', `console not reachable again after logout: ${(e as Error).message}`);
+  }
 
   // (1) No shell without login.
   const probe = await con.probeWithoutLogin(op);

@@ -1,6 +1,7 @@
 import type { MqttInterface } from '../../profile/target-schema.js';
 import type { ProtocolModule } from '../protocol.js';
 import { AlertWatch } from './alert-watch.js';
+import { anonymousCommandPoint } from './mqtt-anonymous-command.js';
 import { MqttAuthSurface, telemetryWaitMs } from './mqtt-auth.js';
 import { mqttDecoder } from './mqtt-decoder.js';
 import { malformedMqtt } from './malformed-mqtt.js';
@@ -22,11 +23,12 @@ const mqttProtocol: ProtocolModule = {
   decoder: mqttDecoder,
   interfaces: (t) => (t.interfaces.mqtt ? ['mqtt'] : []),
   login: {
-    surface: (t, _iface, ctx) => new MqttAuthSurface(cfg(t), ctx),
+    surface: (t, _iface, ctx) => new MqttAuthSurface(cfg(t), ctx, anonymousCommandPoint(t.policy.points)),
     // Connect (CONNACK) and the proof action (telemetry delivered), plus TLS set-up.
     attemptBoundMs: (t) => cfg(t).timeoutMs + telemetryWaitMs(cfg(t)) + 1000,
     controlRole: 'user',
-    anonymousBoundMs: (t) => 6 * cfg(t).timeoutMs,
+    // Two sessions, then the command probe: observer, first telemetry, command and restore (each two telemetry waits).
+    anonymousBoundMs: (t) => 8 * cfg(t).timeoutMs + 5 * 2 * telemetryWaitMs(cfg(t)),
   },
   alerts: {
     declared: (t) => (t.interfaces.mqtt ? t.policy.alerts?.mqttTopic : undefined),

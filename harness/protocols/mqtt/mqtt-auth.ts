@@ -3,6 +3,7 @@ import { MqttChannel, type MqttConnectResult, type MqttCredentials } from './mqt
 import type { MqttInterface } from '../../profile/target-schema.js';
 import type { AuthAttempt, AuthOutcome, AuthSurface, ControlAccount, UnauthenticatedResult } from '../capabilities/auth-surface.js';
 import { mqttUnauthenticated, type MqttSessionProbe } from './mqtt-unauthenticated.js';
+import { mqttAnonymousCommand, type CommandPoint } from './mqtt-anonymous-command.js';
 
 /** CONNACK codes that mean "credentials refused" (3.1.1: 4 bad user/password, 5 not authorized; 5: 0x86, 0x87). */
 const REFUSED_V3 = new Set([4, 5]);
@@ -31,6 +32,8 @@ export class MqttAuthSurface implements AuthSurface {
   constructor(
     private readonly cfg: MqttInterface,
     private readonly ctx: ChannelContext,
+    /** The point an accepted anonymous client tries to command (undefined: none declared). */
+    private readonly commandPoint?: CommandPoint,
   ) {}
 
   /** The channel registers the password with the evidence redactor before it is sent. */
@@ -40,7 +43,9 @@ export class MqttAuthSurface implements AuthSurface {
 
   /** Positive control with a declared account, then an anonymous CONNECT judged by what it can read. */
   unauthenticated(account: ControlAccount | undefined, signal: AbortSignal): Promise<UnauthenticatedResult> {
-    return mqttUnauthenticated(this.cfg, account, (creds) => this.session(creds, signal));
+    return mqttUnauthenticated(this.cfg, account, (creds) => this.session(creds, signal), (acct) =>
+      mqttAnonymousCommand(this.cfg, this.commandPoint, acct, telemetryWaitMs(this.cfg), this.ctx, signal),
+    );
   }
 
   private async login(creds: MqttCredentials, signal: AbortSignal): Promise<AuthAttempt> {

@@ -3,6 +3,7 @@ import { noControlAccount, type ControlAccount, type UnauthenticatedResult } fro
 import { InterfaceFindings } from '../capabilities/interface-findings.js';
 import { classifyConnack } from './mqtt-connack.js';
 import type { MqttConnectResult, MqttCredentials } from './mqtt-channel.js';
+import type { AnonymousCommandResult } from './mqtt-anonymous-command.js';
 
 /** How far one MQTT client got: connect, subscribe to telemetry, receive a message. */
 export type MqttSessionProbe =
@@ -24,6 +25,8 @@ export async function mqttUnauthenticated(
   cfg: MqttInterface,
   acct: ControlAccount | undefined,
   session: (creds: MqttCredentials) => Promise<MqttSessionProbe>,
+  /** Once anonymous CONNECT is accepted: whether its in-range command takes effect (watched by the control account). */
+  command?: (acct: ControlAccount) => Promise<AnonymousCommandResult>,
 ): Promise<UnauthenticatedResult> {
   const f = new InterfaceFindings('mqtt');
   const result = (outcome: UnauthenticatedResult['outcome'], detail: string): UnauthenticatedResult => ({ findings: f.findings, outcome, detail });
@@ -52,6 +55,16 @@ export async function mqttUnauthenticated(
       : anon.stage === 'telemetry'
         ? `(CONNACK 0; subscription to ${topic} granted, no telemetry within ${cfg.timeoutMs} ms${received(good) ? '' : ', none for the valid account either'})`
         : `(CONNACK 0; subscription to ${topic} refused)`;
+    // CONNACK 0 alone is the finding; whether the client can also command the process is the worst of it.
+    const cmd = command ? await command(acct) : undefined;
+    if (cmd) {
+      f.measure('anonymousCommandTookEffect', cmd.tookEffect ?? 'undecided');
+      if (cmd.tookEffect === true) {
+        f.check('anonymous MQTT command has no effect', { expected: 'no effect', actual: cmd.detail, passed: false, reason: `anonymous MQTT client accepted ${what}; ${cmd.detail}` });
+        return result('accepted', `anonymous MQTT client accepted ${what}; ${cmd.detail}`);
+      }
+      f.note(`anonymous MQTT command: ${cmd.detail}`);
+    }
     const detail = `anonymous MQTT client accepted ${what}`;
     f.check('anonymous MQTT CONNECT refused', {
       expected: cfg.protocolVersion === 5 ? 'CONNACK 0x86/0x87' : 'CONNACK 4/5',
