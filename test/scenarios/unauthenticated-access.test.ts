@@ -43,6 +43,21 @@ describe.skipIf(sim.skip)('unauthenticated-access against the simulator', () => 
     expect(result.reason).toMatch(/^\[mqtt\] anonymous MQTT client accepted and received telemetry$/);
   });
 
+  test('debugShell alone → FAIL on the network interface naming the port and what the shell ran', { timeout: 120_000 }, async () => {
+    const { result } = await runScenarioAgainstSim(unauthenticatedAccess, { profile: 'hardened', config: { switches: { debugShell: true } } });
+    expect(result.verdict, result.reason).toBe('FAIL');
+    expect(result.perInterface).toMatchObject({ console: 'PASS', mqtt: 'PASS', network: 'FAIL' });
+    expect(result.reason).toMatch(/\[network\] unauthenticated command service on TCP port \d+ \(port outside the allowlist; prompt "[^"]*root@gw:~#"\): `help` ran without login and answered "id \| uname -a/);
+  });
+
+  test('mqttAnonymousCanCommand alone → FAIL: the anonymous client commanded the process (and the value is restored)', { timeout: 120_000 }, async () => {
+    const { result } = await runScenarioAgainstSim(unauthenticatedAccess, { profile: 'hardened', config: { switches: { mqttAnonymousCanCommand: true } } });
+    expect(result.verdict, result.reason).toBe('FAIL');
+    expect(result.perInterface).toMatchObject({ console: 'PASS', mqtt: 'FAIL', network: 'PASS' });
+    expect(result.reason).toMatch(/\[mqtt\] anonymous MQTT client accepted and received telemetry; the anonymous client commanded the process: PUBLISH \S+ \{"point":"heaterSetpoint","value":[\d.]+\} moved heaterSetpoint [\d.]+ → [\d.]+ \(telemetry\); restored to/);
+    expect(result.measurements.find((m) => m.name === 'anonymousCommandTookEffect')?.value).toBe(true);
+  });
+
   test('consoleLoginRequired off alone → FAIL on the console only', { timeout: 60_000 }, async () => {
     const { result } = await runScenarioAgainstSim(unauthenticatedAccess, { profile: 'hardened', config: { switches: { consoleLoginRequired: false } } });
     expect(result.verdict, result.reason).toBe('FAIL');
