@@ -15,6 +15,11 @@ export default scenario({
   id: 'broker-outage',
   title: 'Local control continues and reconnects back off while the upstream broker is down',
   requirements: ['CPSF:L2.009', 'IEC62443-4-2:CR7.1', 'EN303645:5.9-1', 'EN303645:5.9-2', 'EN303645:5.9-3'],
+  checks: [
+    'local control continues while the upstream broker is down (monitor: heartbeat runs, outputs hold)',
+    'reconnects with back-off: connection attempts per second to the upstream stay under the limit (no reconnect storm)',
+    'session re-established and telemetry delivered after the broker returns',
+  ],
   interfaces: ['modbus-tcp'],
   changesState: true,
   notApplicableWhen: (t) => safeStateNotApplicable(t) ?? upstreamControlNotApplicable(t),

@@ -62,6 +62,12 @@ export default scenario({
     'EN303645:5.1-2',
     'NISTIR8259A:LAI-2',
   ],
+  checks: [
+    'positive control: a declared account logs in on each login interface',
+    'no vendor or well-known default credential logs in (judged by an authenticated-only action), on every login interface',
+    'a default that only allows a password change is tolerated only where declared (defaultCredential: must-change)',
+    'password policy (where declared and state changes allowed): too short, too few character classes and reuse refused; a strong change takes effect on every interface; the original is restored',
+  ],
   interfaces: { capability: 'login' },
   // The default-credential probes change nothing; the password-change part is gated on
   // allowStateChanges inside run(), so a lab that forbids changes still gets part 1.

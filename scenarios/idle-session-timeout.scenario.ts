@@ -33,6 +33,11 @@ export default scenario({
   id: 'idle-session-timeout',
   title: 'An idle console session ends within the declared idle timeout',
   requirements: ['CPSF:L2.006', 'IEC62443-4-2:CR2.5', 'IEC62443-4-2:CR2.6', 'NISTIR8259A:LAI-2'],
+  checks: [
+    'positive control: a fresh login runs a command',
+    'an idle session stops running commands within the declared idle timeout plus margin (measured from the last byte)',
+    'a profile declaring no idle timeout is a FAIL (sessions that never end)',
+  ],
   interfaces: { capability: 'idleSession' },
   changesState: false,
   budgetMs,

@@ -15,6 +15,11 @@ export default scenario({
   id: 'link-loss',
   title: 'Local control continues and the upstream reconnects with back-off when the upstream link is cut, blackholed, delayed or reset',
   requirements: ['CPSF:L2.009', 'IEC62443-4-2:CR7.1', 'IEC62443-4-2:CR3.6', 'EN303645:5.9-1', 'EN303645:5.9-2', 'EN303645:5.9-3'],
+  checks: [
+    'per link fault mode (cut, blackhole, delay, reset): local control continues (monitor: heartbeat, outputs hold)',
+    'no reconnect storm towards the upstream broker during the fault',
+    'session re-established after the link returns',
+  ],
   interfaces: ['modbus-tcp'],
   changesState: true,
   notApplicableWhen: (t) => safeStateNotApplicable(t) ?? upstreamNotApplicable(t),

@@ -11,8 +11,12 @@
  * - Alert reader: an account whose role may read the alert topic (admins first, so the watcher is
  *   not the account being locked), subscribed before the walks; the lock alert is recognised by
  *   `policy.alerts.match` on `payloadKey` (default: "lock" anywhere in the payload).
- * - Reconnects: the MQTT and OPC UA surfaces open a fresh connection for every attempt, so a lock
- *   reached at N there also shows that reconnecting does not reset the counter.
+ * - Then, on a second lock (harness/oracles/lockout-episode.ts), each its own check: the counter
+ *   survives reconnecting (N failures each on a NEW connection: a console line is closed and
+ *   reopened before each; MQTT and OPC UA open one per attempt), the lock's scope as declared
+ *   (another account logs in during a per-account lock), and wrong passwords during the lock do
+ *   not extend it (unless `extendsOnAttempt`). Console endpoints declared as sharing accounts must
+ *   share the counter: N failures spread over both lock both (harness/oracles/lockout-shared.ts).
  * - Alert: where the profile declares an alert destination (policy.alerts) the target has, a
  *   message about the lock must arrive within ALERT_WINDOW_MS of the N-th failure.
  * - No lockout declared: L2.007 requires one, so the scenario does not become NOT_APPLICABLE. It
@@ -28,8 +32,11 @@ import type { AlertFeed } from '../harness/protocols/capabilities/alerts.js';
 import { isRefusal } from '../harness/protocols/capabilities/auth-surface.js';
 import type { ClosableSurface } from '../harness/protocols/protocol.js';
 import { alertSource, loginInterfaces, type LoginInterface } from '../harness/protocols/registry.js';
-import { lockoutWalk, type LockoutPolicy, type LockoutWalkResult } from '../harness/oracles/lockout-walk.js';
-import { compilePattern } from '../harness/profile/pattern.js';
+import { acceptedPastThreshold, lockoutWalk, type LockoutPolicy, type LockoutWalkResult } from '../harness/oracles/lockout-walk.js';
+import { lockAlertJudgement } from '../harness/oracles/lockout-alert.js';
+import { lockEpisode } from '../harness/oracles/lockout-episode.js';
+import { sharedCounterCheck, sharingEndpoints } from '../harness/oracles/lockout-shared.js';
+import { untilUsable } from '../harness/oracles/lockout-wait.js';
 import type { ResolvedAccount } from '../harness/profile/secrets.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';
@@ -41,7 +48,6 @@ export const ALERT_WINDOW_MS = 5_000;
 export const REFERENCE_THRESHOLD = 10;
 /** A wrong password that no policy-conforming account has. */
 const BAD_PASSWORD = 'hil-wrong-Passw0rd';
-const ALERT_MATCH = /lock/i;
 
 type AuthIface = string;
 
@@ -59,7 +65,10 @@ function budgetMs(t: TargetProfile): number {
   // Walk worst case: control, 2 rounds below N, N at threshold, the late-lock search (k = N+1..2N
   // failures plus a good login each), polls; plus two lock wait-outs.
   const late = (3 * n * n + 5 * n) / 2;
-  for (const i of lockIfaces(t)) ms += (4 * n + late + 8) * i.login.attemptBoundMs(t) + 2 * lockWait + 2_000;
+  // Then the lock episode (reconnect, scope, extension: 2N + 8 attempts, polls over up to 3 lock
+  // waits) per interface, and the shared-counter check (N + 3 attempts, polls over 2 lock waits) per pair.
+  for (const i of lockIfaces(t)) ms += (6 * n + late + 16) * i.login.attemptBoundMs(t) + 5 * lockWait + 2 * ALERT_WINDOW_MS + 4_000;
+  if (l) ms += sharingEndpoints(t, lockIfaces(t).map((i) => i.iface)).length * ((n + 3) * Math.max(...lockIfaces(t).map((i) => i.login.attemptBoundMs(t))) + 2 * lockWait + 2_000);
   return ms;
 }
 
@@ -74,6 +83,15 @@ export default scenario({
     'IEC62443-4-2:CR2.8',
     'EN303645:5.1-5',
     'NISTIR8259A:LAI-3',
+  ],
+  checks: [
+    'lockoutThreshold: N-1 failures then the right password works; N failures then it is refused',
+    'lockoutDuration: the right password is refused while locked; the lock lasts within [T, T + tolerance]',
+    'lockoutSurvivesReconnect: the failure counter survives reconnecting (failures spread over new connections / serial reopen)',
+    'lockoutSharedCounter: console endpoints declared as sharing accounts share the counter',
+    'lockoutScope: scope as declared (another account logs in during a per-account lock)',
+    'lockoutNotExtended: attempts during the lock do not extend it (unless declared)',
+    'lockAlertLatency: a lock alert arrives on the declared alert destination',
   ],
   interfaces: { capability: 'login' },
   changesState: true,
@@ -107,6 +125,8 @@ export default scenario({
     );
 
     const alerts = await alertWatch(ctx);
+    // Interfaces whose walk showed the declared lock (the shared-counter check builds on them).
+    const lockWorks = new Set<AuthIface>();
     const policy: LockoutPolicy = { threshold: l.threshold, durationMs: l.durationMs, toleranceMs: l.toleranceMs, resetOnSuccess: l.resetOnSuccess };
     await ctx.forEachInterface(ifaces, async (iface) => {
       const acct = acctOn(iface);
@@ -131,8 +151,35 @@ export default scenario({
       const locked = walk.lockedAtThreshold || walk.measuredThreshold !== undefined;
       if (locked && walk.steps.at(-1)?.outcome !== 'accepted') lockedOn = { iface, acct };
       judge(ctx, iface, policy, walk);
-      if (alerts && walk.lockedAtThreshold && lockAt !== undefined) await judgeAlert(ctx, iface, alerts, lockAt);
+      if (alerts && walk.lockedAtThreshold && lockAt !== undefined) ctx.recordFindings(await lockAlertJudgement(t, iface, alerts, lockAt, ALERT_WINDOW_MS, (ms) => ctx.sleep(ms)));
+      // The rest of the promise needs a lock that holds as declared and has ended (the walk proved both).
+      if (!walk.lockedAtThreshold || walk.undecided || lockedOn) return;
+      lockWorks.add(iface);
+      const other = ctx.accounts(iface).find((a) => a.username !== acct.username);
+      lockedOn = { iface, acct };
+      const ep = ctx.recordFindings(
+        await lockEpisode(
+          { threshold: l.threshold, durationMs: l.durationMs, toleranceMs: l.toleranceMs, scope: l.scope, extendsOnAttempt: l.extendsOnAttempt },
+          { surface: surfaces.get(iface)!, iface, username: acct.username, good: acct.password, bad: BAD_PASSWORD, other, signal: ctx.signal, sleep: (ms) => ctx.sleep(ms), log: (text) => ctx.log(text, { iface }) },
+        ),
+      );
+      if (ep?.usable) lockedOn = undefined;
     });
+
+    // The counter shared by the console endpoints declared as sharing accounts (failures spread over them).
+    for (const pair of sharingEndpoints(t, [...lockWorks])) {
+      if (ctx.signal.aborted) break;
+      const acct = acctOn(pair[0]);
+      if (!ctx.accounts(pair[1]).some((a) => a.username === acct.username)) {
+        ctx.log(`shared counter of ${pair.join(' and ')} not checked: ${acct.username} is not declared on ${pair[1]}`);
+        continue;
+      }
+      if (lockedOn) await waitUsable(ctx, [surfaces.get(lockedOn.iface)!], lockedOn.acct, l.durationMs + l.toleranceMs, ctx.signal);
+      lockedOn = { iface: pair[0], acct };
+      const endpoints = pair.map((iface) => ({ iface, surface: surfaces.get(iface)! }));
+      const r = ctx.recordFindings(await sharedCounterCheck(l, { endpoints, username: acct.username, good: acct.password, bad: BAD_PASSWORD, signal: ctx.signal, sleep: (ms) => ctx.sleep(ms), log: (text) => ctx.log(text) }));
+      if (r?.usable) lockedOn = undefined;
+    }
   },
 });
 
@@ -194,11 +241,6 @@ function judge(ctx: ScenarioContext, iface: AuthIface, p: LockoutPolicy, w: Lock
   ctx.pass(`locks at ${p.threshold} failures, unlocks after ${w.measuredLockMs} ms (declared ${p.durationMs} ms + ${p.toleranceMs} ms)`, iface);
 }
 
-/** Good logins the walk saw accepted after `threshold` or more consecutive failures. */
-function acceptedPastThreshold(w: LockoutWalkResult, threshold: number) {
-  return w.steps.filter((s) => s.password === 'good' && s.outcome === 'accepted' && Number(/^good after (\d+) failures$/.exec(s.label)?.[1] ?? -1) >= threshold);
-}
-
 /**
  * Subscribe to the declared alert destination BEFORE any walk, as an account allowed to read it
  * (admins first: the watcher should not be an account a walk locks); undefined when none is declared.
@@ -224,54 +266,13 @@ async function alertWatch(ctx: ScenarioContext): Promise<AlertFeed | undefined> 
   }
 }
 
-/** Whether an alert message is about a lock: the declared match on the declared payload key, else "lock" anywhere. */
-function isLockAlert(t: TargetProfile, text: string): boolean {
-  const a = t.policy.alerts;
-  const match = a?.match ? compilePattern(a.match) : ALERT_MATCH;
-  if (!a?.payloadKey) return match.test(text);
-  try {
-    const v = (JSON.parse(text) as Record<string, unknown>)[a.payloadKey];
-    return v !== undefined && match.test(typeof v === 'string' ? v : JSON.stringify(v));
-  } catch {
-    return false;
-  }
-}
-
-async function judgeAlert(ctx: ScenarioContext, iface: AuthIface, w: AlertFeed, lockAt: number): Promise<void> {
-  const until = lockAt + ALERT_WINDOW_MS;
-  if (Date.now() < until) await ctx.sleep(until - Date.now());
-  const hit = w.messages.find((m) => m.at >= lockAt && m.at <= until && isLockAlert(ctx.target, m.text));
-  ctx.log(`[${iface}] ${w.messages.length} message(s) on ${w.topic}${hit ? `; the lock alert: ${hit.text.slice(0, 200)}` : ', none about the lock'}`);
-  ctx.assess(
-    {
-      name: `lockAlertLatency[${iface}]`,
-      unit: 'ms',
-      limits: { max: ALERT_WINDOW_MS },
-      iface,
-      failReason: () => `lock on ${iface} raised no alert on ${w.topic} within ${ALERT_WINDOW_MS / 1000} s`,
-    },
-    hit ? hit.at - lockAt : null,
-  );
-}
-
 /** Poll the good login until it works (the lock is over) or `maxMs` passes. */
 async function waitUsable(ctx: ScenarioContext, surfaces: ClosableSurface[], acct: ResolvedAccount, maxMs: number, signal: AbortSignal): Promise<void> {
   const s = surfaces[0];
   if (!s) return;
-  const end = performance.now() + maxMs;
-  for (;;) {
-    if (signal.aborted) return;
-    const a = await s.attempt(acct.username, acct.password, signal).catch(() => undefined);
-    if (a?.outcome === 'accepted') {
-      ctx.log(`${acct.username} logs in again on ${s.iface}`);
-      return;
-    }
-    if (performance.now() > end) {
-      ctx.log(`${acct.username} still does not log in on ${s.iface} after ${maxMs} ms (${a?.outcome}: ${a?.detail})`);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const t0 = performance.now();
+  const w = await untilUsable(s, acct.username, acct.password, { fromMs: 0, untilMs: maxMs, since: () => performance.now() - t0, signal, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), pollMs: 500 });
+  ctx.log(w.accepted ? `${acct.username} logs in again on ${s.iface}` : `${acct.username} still does not log in on ${s.iface} after ${maxMs} ms (${w.detail})`);
 }
 
 /** No lockout declared: does the good password still work after REFERENCE_THRESHOLD failures? */

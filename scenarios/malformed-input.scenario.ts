@@ -16,6 +16,10 @@ export default scenario({
   id: 'malformed-input',
   title: 'The device keeps running and answering after malformed frames, packets and console noise',
   requirements: ['CPSF:L2.009', 'CPSF:L2.021', 'IEC62443-4-2:CR3.5', 'IEC62443-4-2:CR3.6', 'IEC62443-4-2:CR7.1', 'EN303645:5.13-1', 'EN303645:5.9-2'],
+  checks: [
+    'each malformed case (Modbus frames, RTU bad CRC, malformed MQTT, oversized payload, console noise) is followed by a valid request answered within the recovery time',
+    'the independent monitor shows the heartbeat running and the outputs holding throughout',
+  ],
   interfaces: ['modbus-tcp'],
   changesState: true,
   notApplicableWhen: safeStateNotApplicable,

@@ -16,6 +16,11 @@ export default scenario({
     'EN303645:5.6-2',
     'NISTIR8259A:LAI-1',
   ],
+  checks: [
+    'open TCP ports in the declared range are a subset of the allowlist (unexpected ones named with their banner)',
+    'each allowed port answers as the service it is declared for',
+    'no UDP port outside the allowlist answers',
+  ],
   interfaces: ['network'],
   changesState: false,
   budgetMs: (t) => 60_000 + portAuditMs(t),

@@ -37,6 +37,11 @@ export default scenario({
     'NISTIR8259A:LAI-2',
     'NISTIR8259A:DC-2',
   ],
+  checks: [
+    'positive control: the admin of each interface changes a setpoint (read-back and monitor)',
+    'each non-admin role cannot change a setpoint, judged by admin read-back and the field monitor',
+    'MQTT: a non-admin publish on the command topic is not delivered (topic ACL)',
+  ],
   interfaces: { capability: 'privilege' },
   changesState: true,
   notApplicableWhen: (t) =>

@@ -51,6 +51,12 @@ export default scenario({
     'IEC62443-4-2:CR3.6',
     'EN303645:5.13-1',
   ],
+  checks: [
+    'per writable point and interface: out-of-range writes (max+1, min-1, per Modbus function code FC06 and FC16) meet the declared reaction (reject, clamp, ignore)',
+    'nothing out of range reaches the process (read-back and the independent field monitor)',
+    'a rejected write raises an alert on the declared alert destination',
+    'original values restored',
+  ],
   interfaces: { capability: 'points' },
   changesState: true,
   budgetMs: (t) => {

@@ -15,6 +15,10 @@ export default scenario({
   id: 'request-storm',
   title: 'Essential outputs and heartbeat hold during request storms at increasing rates',
   requirements: ['CPSF:L2.009', 'IEC62443-4-2:CR7.1', 'IEC62443-4-2:CR7.2', 'EN303645:5.9-1', 'EN303645:5.9-2'],
+  checks: [
+    'under Modbus, MQTT publish and connection floods at rising rates the heartbeat keeps running and the outputs hold (monitor)',
+    'the rates actually reached are measured',
+  ],
   interfaces: ['modbus-tcp'],
   changesState: true,
   notApplicableWhen: safeStateNotApplicable,

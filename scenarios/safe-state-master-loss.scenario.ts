@@ -11,6 +11,11 @@ export default scenario({
   id: 'safe-state-master-loss',
   title: 'Outputs go to the declared safe state when the master goes silent, and recover when it returns',
   requirements: ['CPSF:L2.009', 'CPSF:L2.021', 'IEC62443-4-2:CR7.1', 'IEC62443-4-2:CR3.6', 'EN303645:5.9-1', 'EN303645:5.9-2'],
+  checks: [
+    'after the master goes silent, the outputs reach their declared safe values within the reaction time (monitor), not holding their last value',
+    'the heartbeat keeps running during the safe state',
+    'the device recovers when the master returns',
+  ],
   interfaces: ['modbus-tcp'],
   changesState: true,
   notApplicableWhen: safeStateNotApplicable,

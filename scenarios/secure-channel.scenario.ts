@@ -30,6 +30,10 @@ export default scenario({
     'EN303645:5.5-1',
     'NISTIR8259A:DP-1',
   ],
+  checks: [
+    'OPC UA: no endpoint with SecurityMode/Policy None unless declared (verified by opening a None session)',
+    'MQTT: the declared URL is TLS where TLS is declared, and plaintext CONNECTs get no CONNACK',
+  ],
   interfaces: { capability: 'secureChannel' },
   changesState: false,
   budgetMs,

@@ -7,12 +7,16 @@ import type { ScenarioContext } from '../harness/runner/scenario-context.js';
  * Access restriction (CPSF L2.006): every interface with logins refuses unauthenticated use —
  * console commands before login, anonymous MQTT, anonymous OPC UA, whatever a protocol offers —
  * each after a positive control and judged by effect (output, telemetry delivery, an activated
- * session). Modbus has no accounts: its write protection is privilege-separation's and
- * range-check's business. Changes no device state.
+ * session), and an accepted anonymous MQTT client by whether its in-range command takes effect
+ * (restored after). On the network interface, every open TCP port outside the allowlist and
+ * every declared maintenance port is tried as a shell: one that runs a command without login
+ * FAILs, naming the port and the output (port-closure names such a port; this shows what it
+ * does). Modbus has no accounts: its write protection is privilege-separation's and
+ * range-check's business. Changes no device state (an anonymous command is undone).
  */
 export default scenario({
   id: 'unauthenticated-access',
-  title: 'Unauthenticated access is refused (console before login, anonymous MQTT, anonymous OPC UA)',
+  title: 'Unauthenticated access is refused (console before login, anonymous MQTT, anonymous OPC UA, command services on open ports)',
   requirements: [
     'CPSF:L2.006',
     'PlantIoT:2-3',

@@ -13,9 +13,10 @@
 #   openssl          the simulator's throw-away TLS certificates (also copied into the sim image)
 #   libmodbus-dev, gcc, libc6-dev, pkg-config: the benchmark's reference Modbus client (bench/ref/modbus-ref.c)
 #   procps           ps/pgrep for the CI teardown's leftover check
+#   login, libpam-modules, util-linux: the real Linux console test (login(1), pam_faillock/pam_faildelay, unshare)
 set -euo pipefail
 
-PACKAGES=(socat mosquitto mosquitto-clients nmap tshark chromium fonts-liberation docker.io python3-pymodbus python3-serial python3-serial-asyncio iproute2 openssl libmodbus-dev gcc libc6-dev pkg-config procps)
+PACKAGES=(socat mosquitto mosquitto-clients nmap tshark chromium fonts-liberation docker.io python3-pymodbus python3-serial python3-serial-asyncio iproute2 openssl libmodbus-dev gcc libc6-dev pkg-config procps login libpam-modules util-linux)
 
 if [[ "$(uname -s)" != Linux ]] || ! command -v dpkg-query >/dev/null 2>&1; then
   echo "setup-system: needs a Debian/Ubuntu system with apt (found $(uname -s))" >&2

@@ -52,7 +52,7 @@ export async function lockEpisode(p: EpisodePolicy, io: EpisodeIo): Promise<Judg
   const { iface, surface } = io;
   const reopen = holdsLine(surface);
   const attempt = async (label: string, user: string, password: string): Promise<AuthAttempt & { startedAt: number }> => {
-    if (reopen && label.startsWith('reconnect bad')) await surface.close!().catch(() => undefined);
+    if (reopen && label.startsWith('reconnect')) await surface.close!().catch(() => undefined);
     const startedAt = performance.now();
     const a = await surface.attempt(user, password, io.signal);
     io.log(`[${iface}] ${label}: ${a.outcome} (${a.detail})`);
@@ -60,7 +60,7 @@ export async function lockEpisode(p: EpisodePolicy, io: EpisodeIo): Promise<Judg
   };
 
   // 1. N failures, each on a new connection, then the good password.
-  const how = reopen ? 'the line closed and reopened before each' : 'each on its own connection';
+  const how = reopen ? 'with the line closed and reopened before each' : 'each on its own connection';
   f.note(`[${iface}] ${p.threshold} failed logins ${how}, then the good password`);
   let lastBad = 0;
   for (let i = 1; i <= p.threshold; i++) {

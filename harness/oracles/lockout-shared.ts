@@ -7,6 +7,7 @@
 import { Findings, type Judgement } from '../core/finding.js';
 import { isRefusal } from '../protocols/capabilities/auth-surface.js';
 import type { ClosableSurface } from '../protocols/protocol.js';
+import type { TargetProfile } from '../profile/target-schema.js';
 import { untilUsable } from './lockout-wait.js';
 
 export interface SharedCounterIo {
@@ -60,4 +61,16 @@ export async function sharedCounterCheck(p: { threshold: number; durationMs: num
   const since = () => performance.now() - lockAt;
   const w = refusedOn ? await untilUsable(refusedOn, io.username, io.good, { fromMs: p.durationMs, untilMs: 2 * (p.durationMs + p.toleranceMs), since, signal: io.signal, sleep: io.sleep }) : { accepted: true };
   return f.with({ usable: w.accepted });
+}
+
+/**
+ * Pairs of console interfaces (main endpoint first) among `ifaces` that the profile declares as
+ * sharing accounts: 'console' with each 'console-<key>' whose `sharesAccounts` holds.
+ */
+export function sharingEndpoints(t: TargetProfile, ifaces: readonly string[]): [string, string][] {
+  const eps = t.interfaces.console?.endpoints ?? {};
+  if (!ifaces.includes('console')) return [];
+  return Object.entries(eps)
+    .filter(([key, ep]) => ep.sharesAccounts && ifaces.includes(`console-${key}`))
+    .map(([key]) => ['console', `console-${key}`]);
 }

@@ -154,3 +154,8 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
   }
   return res;
 }
+
+/** Good logins the walk saw accepted after `threshold` or more consecutive failures. */
+export function acceptedPastThreshold(w: LockoutWalkResult, threshold: number): LockoutStep[] {
+  return w.steps.filter((s) => s.password === 'good' && s.outcome === 'accepted' && Number(/^good after (\d+) failures$/.exec(s.label)?.[1] ?? -1) >= threshold);
+}

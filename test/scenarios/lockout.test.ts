@@ -91,6 +91,73 @@ describe.skipIf(sim.skip)('lockout against the simulator', () => {
     expect(result.reason).toMatch(/\[console\] the profile declares no lockout and the good password is still accepted on console after 10 failed logins/);
   });
 
+  // The rest of the promise: each flaw switch alone turns its own check to FAIL, naming the weakness
+  // and the interface; the lock's other checks stay PASS.
+  const checkOf = (r: { checks?: { name: string; verdict: string }[] }, name: string) => r.checks?.find((c) => c.name === name)?.verdict;
+  const NEW_CHECKS = ['lockoutSurvivesReconnect', 'lockoutScope', 'lockoutNotExtended'];
+
+  test('hardened (declared 1.5 s) → every new check PASS: reconnect, scope, no extension per interface; counter shared by console and console-tcp', { timeout: 180_000 }, async () => {
+    const { result } = await runWithDeclared(lockout, { profile: 'hardened', config: shortSim(), declare: declareShort });
+    expect(result.verdict, result.reason).toBe('PASS');
+    for (const i of ['console', 'console-tcp', 'mqtt']) for (const c of NEW_CHECKS) expect(checkOf(result, `${c}[${i}]`), `${c}[${i}]`).toBe('PASS');
+    expect(checkOf(result, 'lockoutSharedCounter[console+console-tcp]')).toBe('PASS');
+  });
+
+  test('lockoutCounterPerConnection alone → FAIL: the counter does not survive reconnecting on console-tcp; MQTT (a connection per attempt) never locks', { timeout: 180_000 }, async () => {
+    const { result } = await runWithDeclared(lockout, { profile: 'hardened', config: shortSim({ switches: { lockoutCounterPerConnection: true } }), declare: declareShort });
+    expect(result.verdict).toBe('FAIL');
+    expect(result.reason).toMatch(/\[console-tcp\] failure counter on console-tcp does not survive reconnecting: 3 failed logins with the line closed and reopened before each, then the good password was accepted/);
+    // Every MQTT attempt is its own connection: a per-connection counter is no lockout there.
+    expect(result.reason).toMatch(/\[mqtt\] good password still accepted on mqtt after 3 failed logins \(no lockout/);
+    expect(checkOf(result, 'lockoutThreshold[console-tcp]')).toBe('PASS');
+    expect(checkOf(result, 'lockoutDuration[console-tcp]')).toBe('PASS');
+    expect(checkOf(result, 'lockAlertLatency[console-tcp]')).toBe('PASS');
+  });
+
+  test('lockExtendedByAttempts alone → FAIL "lock extended by attempts" on every interface; threshold, duration, reconnect, scope PASS', { timeout: 180_000 }, async () => {
+    const { result } = await runWithDeclared(lockout, { profile: 'hardened', config: shortSim({ switches: { lockExtendedByAttempts: true } }), declare: declareShort });
+    expect(result.verdict).toBe('FAIL');
+    for (const i of ['console', 'console-tcp', 'mqtt']) {
+      expect(result.reason).toMatch(new RegExp(`\\[${i}\\] lock on ${i} extended by attempts: \\d+ wrong password\\(s\\) during the lock kept the good password refused`));
+      for (const c of ['lockoutThreshold', 'lockoutDuration', 'lockoutSurvivesReconnect', 'lockoutScope']) expect(checkOf(result, `${c}[${i}]`), `${c}[${i}]`).toBe('PASS');
+      expect(checkOf(result, `lockoutNotExtended[${i}]`)).toBe('FAIL');
+    }
+  });
+
+  test('lockoutPerSource alone → FAIL: another account is refused during the lock (scope declared: account); the lock itself PASS', { timeout: 180_000 }, async () => {
+    const { result } = await runWithDeclared(lockout, { profile: 'hardened', config: shortSim({ switches: { lockoutPerSource: true } }), declare: declareShort });
+    expect(result.verdict).toBe('FAIL');
+    expect(result.reason).toMatch(/\[console\] lock on console is not per account: sysop is refused while fieldtech is locked/);
+    expect(result.reason).toMatch(/\[mqtt\] lock on mqtt is not per account: scada is refused while hmi is locked/);
+    for (const i of ['console', 'console-tcp', 'mqtt']) {
+      for (const c of ['lockoutThreshold', 'lockoutDuration', 'lockoutSurvivesReconnect', 'lockoutNotExtended']) expect(checkOf(result, `${c}[${i}]`), `${c}[${i}]`).toBe('PASS');
+      expect(checkOf(result, `lockoutScope[${i}]`)).toBe('FAIL');
+    }
+  });
+
+  test('consoleEndpointsSeparateCounters alone → FAIL naming console and console-tcp; every per-interface check PASS', { timeout: 180_000 }, async () => {
+    const { result } = await runWithDeclared(lockout, { profile: 'hardened', config: shortSim({ switches: { consoleEndpointsSeparateCounters: true } }), declare: declareShort });
+    expect(result.verdict).toBe('FAIL');
+    expect(result.reason).toBe(
+      '[console-tcp] console endpoints console and console-tcp count failures separately although the profile declares they share accounts: 3 failed logins spread over them did not lock (console: accepted, console-tcp: accepted)',
+    );
+    for (const i of ['console', 'console-tcp', 'mqtt']) for (const c of ['lockoutThreshold', 'lockoutDuration', ...NEW_CHECKS]) expect(checkOf(result, `${c}[${i}]`), `${c}[${i}]`).toBe('PASS');
+  });
+
+  test('scope declared "source" on a per-account device → FAIL: another account still logs in during the lock', { timeout: 180_000 }, async () => {
+    const { result } = await runWithDeclared(lockout, {
+      profile: 'hardened',
+      config: shortSim(),
+      declare: (t) => {
+        declareShort(t);
+        t.policy.lockout!.scope = 'source';
+        t.policy.lockout!.interfaces = ['mqtt'];
+      },
+    });
+    expect(result.verdict).toBe('FAIL');
+    expect(result.reason).toBe('[mqtt] lock on mqtt is per account, not per source: scada still logs in from the same source during the lock (declared scope: source)');
+  });
+
   test('hostile → ERROR or INCONCLUSIVE within the budget', { timeout: 120_000 }, async () => {
     const { result, target } = await runWithDeclared(lockout, { profile: 'hostile' });
     expect(['ERROR', 'INCONCLUSIVE']).toContain(result.verdict);
@@ -117,7 +184,7 @@ describe.skipIf(mq.skip)('lockout against a real Mosquitto (MQTT only)', () => {
     const pub = await startTelemetryPublisher(secure.url, MQ_TOPICS.telemetry, { username: 'admin', password: MQ_USERS.admin });
     try {
       const t = mosquittoTarget(secure.url, secure.port);
-      t.policy.lockout = { threshold: 3, durationMs: SHORT_MS, toleranceMs: 1_000, scope: 'account', interfaces: ['mqtt'], resetOnSuccess: true };
+      t.policy.lockout = { threshold: 3, durationMs: SHORT_MS, toleranceMs: 1_000, scope: 'account', interfaces: ['mqtt'], resetOnSuccess: true, extendsOnAttempt: false };
       const { result } = await runScenarioOnProfile(lockout, t);
       expect(result.verdict).toBe('FAIL');
       expect(result.reason).toBe('[mqtt] good password still accepted on mqtt after 3 failed logins (no lockout; none up to 6)');

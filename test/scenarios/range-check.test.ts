@@ -101,6 +101,25 @@ describe.skipIf(parts.skip)('range-check scenario', () => {
     });
   }
 
+  test('fc16BypassesRangeCheck alone → FAIL on Modbus naming FC16 (FC06 still rejects)', { timeout: 180_000 }, async () => {
+    const r = await runRange({ profile: 'hardened', config: { switches: { fc16BypassesRangeCheck: true } } });
+    expect(r.result.verdict, r.result.reason).toBe('FAIL');
+    for (const iface of OTHERS) expect(r.result.perInterface?.[iface], `${iface}: ${r.result.reason}`).toBe(iface.startsWith('modbus') ? 'FAIL' : 'PASS');
+    expect(r.result.reason).toMatch(/\[modbus-tcp\] heaterSetpoint: FC16 multi-register write of 81 °C \(max 80 °C\) was stored \(read back 81 °C, monitor 81 °C/);
+    expect(r.result.reason).toMatch(/\[modbus-rtu\] valvePosition: FC16 multi-register write of 101 % \(max 100 %\) was stored/);
+    expect(r.result.reason).not.toMatch(/FC06/);
+    expectRestored(r);
+  });
+
+  test('mqttSilentOutOfRange alone → FAIL on MQTT: applied with no status reply', { timeout: 180_000 }, async () => {
+    const r = await runRange({ profile: 'hardened', config: { switches: { mqttSilentOutOfRange: true } } });
+    expect(r.result.verdict, r.result.reason).toBe('FAIL');
+    for (const iface of OTHERS) expect(r.result.perInterface?.[iface], `${iface}: ${r.result.reason}`).toBe(iface === 'mqtt' ? 'FAIL' : 'PASS');
+    expect(r.result.reason).toMatch(/\[mqtt\] \w+: MQTT command of [-\d]+ \S+ \([a-z]+ [-\d]+ \S+\) was stored/);
+    expect(r.result.reason).toMatch(/no status message within \d+ ms/);
+    expectRestored(r);
+  });
+
   test('rangeCheck.opcua = accept alone → FAIL on opcua only', { timeout: 300_000 }, async () => {
     const r = await runRange({ profile: 'hardened', opcua: true, config: { switches: { rangeCheck: { opcua: 'accept' } } } });
     expect(r.result.verdict).toBe('FAIL');

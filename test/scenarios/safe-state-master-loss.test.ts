@@ -21,6 +21,14 @@ describe.skipIf(parts.skip)('safe-state-master-loss scenario', () => {
     expect(result.reason).toMatch(/held an unsafe value.*valve=\d+ \(safe 0\)/);
   });
 
+  // The "outputs hold their last value on watchdog expiry" is the switch safeStateOnCommLoss: 'hold':
+  // the watchdog still expires (safe-state flag and alert), the outputs keep the last commanded value.
+  test('outputs hold on watchdog expiry (safeStateOnCommLoss hold) alone → FAIL naming the held output', async () => {
+    const { result } = await runScenarioAgainstSim(masterLoss, { profile: 'hardened', config: { switches: { safeStateOnCommLoss: 'hold' } } });
+    expect(result.verdict, result.reason).toBe('FAIL');
+    expect(result.reason).toMatch(/held an unsafe value.*valve=\d+ \(safe 0\)/);
+  });
+
   test('hostile: ERROR or INCONCLUSIVE quickly', async () => {
     const t0 = Date.now();
     const { result } = await runScenarioAgainstSim(masterLoss, { profile: 'hostile' });

@@ -32,25 +32,34 @@ const FLIPS: Record<string, Flip> = {
   'rangeCheck.mqtt': { name: 'rangeCheck.mqtt', config: { switches: { rangeCheck: { mqtt: 'accept' } } } },
   'rangeCheck.opcua': { name: 'rangeCheck.opcua', config: { switches: { rangeCheck: { opcua: 'accept' } } }, opcua: true },
   'rangeCheck.console': { name: 'rangeCheck.console', config: { switches: { rangeCheck: { console: 'accept' } } } },
+  // 'hold' is the "outputs hold their last value on watchdog expiry" (outputsHoldOnWatchdog).
   safeStateOnCommLoss: { name: 'safeStateOnCommLoss', config: { switches: { safeStateOnCommLoss: 'hold' } } },
   alerts: { name: 'alerts', config: { switches: { alerts: false } } },
   privilegeSeparation: { name: 'privilegeSeparation', config: { switches: { privilegeSeparation: false } } },
   consoleLoginRequired: { name: 'consoleLoginRequired', config: { switches: { consoleLoginRequired: false } } },
   stormResilience: { name: 'stormResilience', config: { switches: { stormResilience: false } } },
   inputValidation: { name: 'inputValidation', config: { switches: { inputValidation: false } } },
+  fc16BypassesRangeCheck: { name: 'fc16BypassesRangeCheck', config: { switches: { fc16BypassesRangeCheck: true } } },
+  mqttSilentOutOfRange: { name: 'mqttSilentOutOfRange', config: { switches: { mqttSilentOutOfRange: true } } },
+  mqttAnonymousCanCommand: { name: 'mqttAnonymousCanCommand', config: { switches: { mqttAnonymousCanCommand: true } } },
+  lockoutCounterPerConnection: { name: 'lockoutCounterPerConnection', config: { switches: { lockoutCounterPerConnection: true } } },
+  lockExtendedByAttempts: { name: 'lockExtendedByAttempts', config: { switches: { lockExtendedByAttempts: true } } },
+  lockoutPerSource: { name: 'lockoutPerSource', config: { switches: { lockoutPerSource: true } } },
+  consoleEndpointsSeparateCounters: { name: 'consoleEndpointsSeparateCounters', config: { switches: { consoleEndpointsSeparateCounters: true } } },
 };
 
 /** Which switches each scenario depends on: flipped alone, the scenario must FAIL. */
 const DEPENDS: Record<string, string[]> = {
   'default-credentials': ['defaultCredential', 'passwordPolicy'],
-  'unauthenticated-access': ['mqttAnonymous', 'opcuaAnonymous', 'consoleLoginRequired'],
+  // the debug shell runs commands without login on a port outside the allowlist
+  'unauthenticated-access': ['mqttAnonymous', 'opcuaAnonymous', 'consoleLoginRequired', 'debugShell', 'mqttAnonymousCanCommand'],
   'secure-channel': ['mqttTls', 'opcuaSecurityNone'],
   // a console that needs no login hands the non-admin an admin shell
   'privilege-separation': ['privilegeSeparation', 'mqttAcl', 'consoleLoginRequired'],
   'port-closure': ['debugShell'],
-  'range-check': ['rangeCheck.modbus', 'rangeCheck.mqtt', 'rangeCheck.opcua', 'rangeCheck.console', 'alerts'],
+  'range-check': ['rangeCheck.modbus', 'rangeCheck.mqtt', 'rangeCheck.opcua', 'rangeCheck.console', 'alerts', 'fc16BypassesRangeCheck', 'mqttSilentOutOfRange'],
   'idle-session-timeout': ['idleTimeout'],
-  lockout: ['lockout', 'alerts'],
+  lockout: ['lockout', 'alerts', 'lockoutCounterPerConnection', 'lockExtendedByAttempts', 'lockoutPerSource', 'consoleEndpointsSeparateCounters'],
   'safe-state-master-loss': ['safeStateOnCommLoss'],
   'malformed-input': ['inputValidation'],
   'request-storm': ['stormResilience'],

@@ -2,6 +2,9 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import unauthenticatedAccess from '../../scenarios/unauthenticated-access.scenario.js';
 import { needParts } from '../support/real-parts.js';
 import { runScenarioAgainstSim } from '../support/scenario-harness.js';
+import { runWithDeclared } from '../support/custom-target-run.js';
+import { SIM_PORT_OFFSETS } from '../../harness/demo/sim-in-block.js';
+import type { TargetProfile } from '../../harness/profile/target-schema.js';
 import { MQ_TOPICS, MQ_USERS, mosquittoTarget, useMosquittoPair } from './mosquitto-target.js';
 import { runScenarioOnProfile, startTelemetryPublisher } from './run-profile.js';
 
@@ -48,6 +51,26 @@ describe.skipIf(sim.skip)('unauthenticated-access against the simulator', () => 
     expect(result.verdict, result.reason).toBe('FAIL');
     expect(result.perInterface).toMatchObject({ console: 'PASS', mqtt: 'PASS', network: 'FAIL' });
     expect(result.reason).toMatch(/\[network\] unauthenticated command service on TCP port \d+ \(port outside the allowlist; prompt "[^"]*root@gw:~#"\): `help` ran without login and answered "id \| uname -a/);
+  });
+
+  test('a shell on an allowed port is tried when declared a maintenance port (FAIL), not otherwise; a login console there passes', { timeout: 180_000 }, async () => {
+    /** The debug shell's port, allowed in the declared allowlist (so only the maintenance declaration brings it in). */
+    const allowDebug = (maintenance: boolean) => (t: TargetProfile) => {
+      const net = t.interfaces.network!;
+      const debugPort = Number(net.tcpRange.split('-')[0]) + SIM_PORT_OFFSETS.debug;
+      t.policy.ports.tcp.push(debugPort);
+      if (maintenance) net.maintenancePorts = [debugPort, t.policy.ports.tcp[0]!]; // and the console's TCP port
+    };
+    const declared = await runWithDeclared(unauthenticatedAccess, { profile: 'hardened', config: { switches: { debugShell: true } }, declare: allowDebug(true) });
+    expect(declared.result.verdict, declared.result.reason).toBe('FAIL');
+    expect(declared.result.perInterface).toMatchObject({ network: 'FAIL', console: 'PASS', mqtt: 'PASS' });
+    expect(declared.result.reason).toMatch(/\[network\] unauthenticated command service on TCP port \d+ \(declared maintenance port; prompt "[^"]*"\): `help` ran without login/);
+    expect((declared.result.measurements.find((m) => m.name === 'commandServiceCandidatePorts')?.value as number[]).length).toBe(2);
+    expect(declared.result.reason.match(/unauthenticated command service/g)).toHaveLength(1); // the console's TCP port asked for a login
+
+    const undeclared = await runWithDeclared(unauthenticatedAccess, { profile: 'hardened', config: { switches: { debugShell: true } }, declare: allowDebug(false) });
+    expect(undeclared.result.verdict, undeclared.result.reason).toBe('PASS');
+    expect(undeclared.result.perInterface).toMatchObject({ network: 'PASS' });
   });
 
   test('mqttAnonymousCanCommand alone → FAIL: the anonymous client commanded the process (and the value is restored)', { timeout: 120_000 }, async () => {

@@ -40,6 +40,18 @@ describe.skipIf(parts.skip)('Modbus range reactions', () => {
     expect(sim.alerts.log.some((a) => a.event === 'command-rejected' && a.surface === 'modbus')).toBe(true);
   });
 
+  test('fc16BypassesRangeCheck: FC06 still rejects, FC16 stores the out-of-range value', async () => {
+    const sim = await startSimulator({ profile: 'hardened', opcua: false, config: { switches: { fc16BypassesRangeCheck: true } } });
+    sims.push(sim);
+    const c = await modbusTcpClient(sim.endpoints.modbusTcp);
+    clients.push(c);
+    expect(await exceptionCode(c.writeRegister(0, 801))).toBe(3);
+    expect(sim.model.commanded.heaterSetpoint).toBe(45);
+    await c.writeRegisters(0, [801, 30]);
+    expect(sim.model.commanded.heaterSetpoint).toBe(80.1);
+    expect(await exceptionCode(c.writeRegisters(7, [1]))).toBe(2); // unmapped stays unmapped
+  });
+
   test('unmapped addresses -> exception 2; coils and input registers map as documented', async () => {
     const { sim, c } = await start('hardened');
     expect(await exceptionCode(c.readHoldingRegisters(5, 1))).toBe(2);

@@ -117,6 +117,35 @@ describe.skipIf(parts.skip)('MQTT', () => {
     await waitUntil(() => alerts.some((a) => a.event === 'command-rejected'), 2000);
   });
 
+  test('mqttSilentOutOfRange: an out-of-range command is applied with no status reply; in-range ones still answered', async () => {
+    const s = await sim({ profile: 'hardened', config: { switches: { mqttSilentOutOfRange: true }, params: { telemetryPeriodMs: 100 } } });
+    const admin = await connect(s, { username: NET.admin, password: ADMIN });
+    const status = await collect(admin, T.status);
+    await admin.publishAsync(T.cmd, JSON.stringify({ id: 's1', point: 'heaterSetpoint', value: 81 }), { qos: 1 });
+    await waitUntil(() => s.model.commanded.heaterSetpoint === 81, 2000);
+    await admin.publishAsync(T.cmd, JSON.stringify({ id: 's2', point: 'heaterSetpoint', value: 50 }), { qos: 1 });
+    await waitUntil(() => status.some((m) => m.id === 's2'), 2000);
+    expect(status.find((m) => m.id === 's2')).toMatchObject({ ok: true, value: 50 });
+    expect(status.some((m) => m.id === 's1')).toBe(false);
+    // wrong types are still rejected with a reply: only the range check is silent
+    await admin.publishAsync(T.cmd, JSON.stringify({ id: 's3', point: 'heaterSetpoint', value: '55' }), { qos: 1 });
+    await waitUntil(() => status.some((m) => m.id === 's3'), 2000);
+    expect(status.find((m) => m.id === 's3')).toMatchObject({ ok: false, reason: 'bad-type' });
+  });
+
+  test('mqttAnonymousCanCommand: anonymous CONNECT accepted and its command applied even with the ACL on; mqttAnonymous alone cannot command', async () => {
+    const s = await sim({ profile: 'hardened', config: { switches: { mqttAnonymousCanCommand: true }, params: { telemetryPeriodMs: 100 } } });
+    const anon = await connect(s);
+    await anon.publishAsync(T.cmd, JSON.stringify({ point: 'valvePosition', value: 31 }), { qos: 1 });
+    await waitUntil(() => s.model.commanded.valvePosition === 31, 2000);
+    const readOnly = await sim({ profile: 'hardened', config: { switches: { mqttAnonymous: true }, params: { telemetryPeriodMs: 100 } } });
+    const anon2 = await connect(readOnly);
+    const before = readOnly.model.commanded.valvePosition;
+    anon2.publish(T.cmd, JSON.stringify({ point: 'valvePosition', value: 31 }), { qos: 0 });
+    await sleep(300);
+    expect(readOnly.model.commanded.valvePosition).toBe(before);
+  });
+
   test('lockout: failures on MQTT lock the MQTT account (MQTT refuses the correct password); the console has its own accounts', async () => {
     const s = await sim({ profile: 'hardened', config: { switches: { mqttTls: false }, params: { lockoutDurationMs: 1500 } } });
     const watcher = await connect(s, { username: NET.admin, password: ADMIN });

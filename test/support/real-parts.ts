@@ -22,7 +22,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { applyOfflineTestcontainersDefaults } from '../../harness/container/container-target.js';
 
-export type PartName = 'socat' | 'mosquitto' | 'tshark' | 'chromium' | 'nmap' | 'docker' | 'pymodbus' | 'netns';
+export type PartName = 'socat' | 'mosquitto' | 'tshark' | 'chromium' | 'nmap' | 'docker' | 'pymodbus' | 'netns' | 'linuxLogin';
 
 export interface PartStatus {
   name: PartName;
@@ -156,6 +156,26 @@ function probeNetns(): PartStatus {
   }
 }
 
+/** login(1), PAM's pam_faillock and a private mount namespace (root): test/support/linux-console.ts. */
+function probeLinuxLogin(): PartStatus {
+  const name = 'linuxLogin';
+  if (process.platform !== 'linux') return { name, available: false, reason: 'login(1) with PAM needs Linux' };
+  if (process.getuid?.() !== 0) return { name, available: false, reason: 'a private mount namespace needs root (CI runs as root)' };
+  for (const [prog, pkg] of [['login', 'login'], ['unshare', 'util-linux'], ['openssl', 'openssl']] as const) if (!findExecutable(prog)) return missingProgram(name, prog, pkg);
+  const faillock = ['/lib/x86_64-linux-gnu/security', '/lib/aarch64-linux-gnu/security', '/usr/lib/x86_64-linux-gnu/security', '/lib/security'].some((d) => {
+    try {
+      accessSync(join(d, 'pam_faillock.so'), constants.R_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!faillock) return { name, available: false, reason: 'pam_faillock.so not found (Debian package libpam-modules)' };
+  const ns = run(findExecutable('unshare')!, ['-m', 'true']);
+  if (!ns.ok) return { name, available: false, reason: `unshare -m failed: ${firstLine(ns.out)}` };
+  return { name, available: true, bin: findExecutable('login')! };
+}
+
 async function probe(name: PartName): Promise<PartStatus> {
   switch (name) {
     case 'socat':
@@ -179,6 +199,8 @@ async function probe(name: PartName): Promise<PartStatus> {
       return probePymodbus();
     case 'netns':
       return probeNetns();
+    case 'linuxLogin':
+      return probeLinuxLogin();
     default: {
       const never: never = name;
       throw new Error(`unknown part ${String(never)}`);

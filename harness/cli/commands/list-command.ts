@@ -4,7 +4,7 @@ import type { SetExitCode } from '../exit-code.js';
 export function registerList(program: Command, _setExit: SetExitCode): void {
   program
     .command('list')
-    .description('list the scenarios with their requirement references')
+    .description('list the scenarios with their requirement references and the checks each makes')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
       const { loadCatalog } = await import('../../../scenarios/catalog.js');
@@ -17,6 +17,7 @@ export function registerList(program: Command, _setExit: SetExitCode): void {
         interfaces: Array.isArray(def.interfaces) ? def.interfaces : describeInterfaces(def),
         changesState: def.changesState,
         requirements: def.requirements,
+        checks: def.checks ?? [],
       }));
       if (opts.json) {
         process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
@@ -25,6 +26,7 @@ export function registerList(program: Command, _setExit: SetExitCode): void {
       for (const r of rows) {
         process.stdout.write(`${r.id}  ${r.title}${r.changesState ? '  [changes device state]' : ''}\n`);
         process.stdout.write(`    interfaces: ${Array.isArray(r.interfaces) ? r.interfaces.join(', ') : r.interfaces}\n    requirements: ${r.requirements.join(', ')}\n`);
+        if (r.checks.length) process.stdout.write(`    checks:\n${r.checks.map((c) => `      - ${c}\n`).join('')}`);
       }
     });
 }

@@ -12,12 +12,13 @@ import { consoleUnauthenticated } from './console-unauthenticated.js';
  * session). A login counts only when the profile's authenticated-only status command then works.
  */
 export class ConsoleAuthSurface implements AuthSurface {
-  readonly iface = 'console' as const;
   private readonly line: ConsoleLine;
 
+  /** `iface`: the console interface this is ('console', or 'console-<key>' for a further endpoint). */
   constructor(
     private readonly cfg: ConsoleInterface,
     ctx: ChannelContext,
+    readonly iface: string = 'console',
   ) {
     this.line = new ConsoleLine(cfg, ctx);
   }
@@ -128,7 +129,7 @@ export class ConsoleAuthSurface implements AuthSurface {
       await this.line.endSession();
       return this.open(signal);
     };
-    return consoleUnauthenticated(await this.open(signal), afterLogout, this.cfg, account, signal);
+    return consoleUnauthenticated(await this.open(signal), afterLogout, this.cfg, this.iface, account, signal);
   }
 
   async close(): Promise<void> {

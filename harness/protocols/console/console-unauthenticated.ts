@@ -15,12 +15,13 @@ export async function consoleUnauthenticated(
   con: ConsoleChannel,
   afterLogout: () => Promise<ConsoleChannel>,
   cfg: ConsoleInterface,
+  iface: string,
   acct: ControlAccount | undefined,
   signal: AbortSignal,
 ): Promise<UnauthenticatedResult> {
-  const f = new InterfaceFindings('console');
+  const f = new InterfaceFindings(iface);
   const result = (outcome: UnauthenticatedResult['outcome'], detail: string): UnauthenticatedResult => ({ findings: f.findings, outcome, detail });
-  if (!acct) return noControlAccount(f, 'console');
+  if (!acct) return noControlAccount(f, iface);
   const statusOk = compilePattern(cfg.responses.statusOk);
   const op = { signal };
 

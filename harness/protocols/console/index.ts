@@ -22,7 +22,7 @@ const consoleProtocol: ProtocolModule = {
   // The serial line is 'console'; further endpoints (a TCP port) are 'console-<key>'.
   interfaces: consoleInterfaces,
   login: {
-    surface: (t, iface, ctx) => new ConsoleAuthSurface(consoleConfig(t, iface), ctx),
+    surface: (t, iface, ctx) => new ConsoleAuthSurface(consoleConfig(t, iface), ctx, iface),
     // Prompt waits for login, password, shell, the status command, logout, and a wake-up (each with its declared step deadline).
     attemptBoundMs: (t) => {
       const c = cfg(t);
