@@ -34,6 +34,8 @@ describe.skipIf(sim.skip)('lockout against the simulator', () => {
       expect(d?.passed, JSON.stringify(d)).toBe(true);
       expect(d?.value).toBeGreaterThanOrEqual(4000);
       expect(result.measurements.find((m) => m.name === `lockAlertLatency[${i}]`)?.passed).toBe(true);
+      // The rest of the promise, on a second lock of each interface (OPC UA included).
+      for (const c of ['lockoutSurvivesReconnect', 'lockoutScope', 'lockoutNotExtended']) expect(result.checks?.find((x) => x.name === `${c}[${i}]`)?.verdict, `${c}[${i}]`).toBe('PASS');
     }
   });
 

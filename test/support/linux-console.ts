@@ -12,7 +12,7 @@ import { join } from 'node:path';
 export type LinuxConsoleFlavour = 'secure' | 'flawed';
 
 /** The files bound over the host's: what the test compares before and after. */
-export const BOUND_FILES = ['passwd', 'shadow', 'group', 'pam.d/login', 'profile', 'login.defs'] as const;
+export const BOUND_FILES = ['passwd', 'shadow', 'group', 'pam.d/login', 'profile'] as const;
 /** Declared in targets/linux-console.yaml: faillock deny and unlock_time, TMOUT. */
 export const LOCK_THRESHOLD = 3;
 export const UNLOCK_S = 4;
@@ -35,12 +35,12 @@ function pam(flavour: LinuxConsoleFlavour, faillockDir: string): string {
           'auth     optional   pam_faildelay.so delay=300000',
           // requisite: a locked account is refused before its password is asked (and not counted again).
           `auth     requisite  pam_faillock.so preauth ${fl}`,
-          'auth     [success=1 default=bad] pam_unix.so nodelay',
+          'auth     [success=1 default=bad] pam_unix.so',
           `auth     [default=die] pam_faillock.so authfail ${fl}`,
           `auth     sufficient pam_faillock.so authsucc ${fl}`,
           'auth     required   pam_deny.so',
         ]
-      : ['auth     optional   pam_faildelay.so delay=300000', 'auth     required   pam_unix.so nodelay'];
+      : ['auth     optional   pam_faildelay.so delay=300000', 'auth     required   pam_unix.so'];
   return [...auth, 'account  required   pam_unix.so', 'session  required   pam_unix.so', ''].join('\n');
 }
 
@@ -80,9 +80,6 @@ export async function startLinuxConsole(flavour: LinuxConsoleFlavour, passwords:
   writeFileSync(join(etc, 'group'), ['root:x:0:', ...users.map(([u, id]) => `${u}:x:${id}:`), ''].join('\n'));
   writeFileSync(join(etc, 'shadow'), ['root:*:19000:0:99999:7:::', ...users.map(([u, , pw]) => `${u}:${hash(pw)}:19000:0:99999:7:::`), ''].join('\n'), { mode: 0o640 });
   writeFileSync(join(etc, 'pam.d', 'login'), pam(flavour, faillock));
-  // login's and pam_unix's failure delays off (3 s and 2 s): pam_faildelay's 0.3 s is the only one, so a
-  // refusal arrives soon after faillock counted it and the lock is measured from about when it began.
-  writeFileSync(join(etc, 'login.defs'), 'FAIL_DELAY 0\nLOGIN_RETRIES 3\nLOGIN_TIMEOUT 60\nENCRYPT_METHOD SHA512\n');
   const tmout = flavour === 'secure' ? `TMOUT=${TMOUT_S}\nreadonly TMOUT\nexport TMOUT\n` : '';
   writeFileSync(join(etc, 'profile'), `PS1='\\u@hilbox:\\w\\$ '\n${tmout}`);
   chmodSync(home, 0o777);
