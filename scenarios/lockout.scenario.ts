@@ -202,16 +202,19 @@ function lockoutSpecs(iface: AuthIface, p: LockoutPolicy, w: LockoutWalkResult) 
           ? `good password refused on ${iface} after only ${v} failed logins (declared threshold ${n})`
           : `lock engages on ${iface} only after ${v} failed logins (declared ${n})`,
   };
+  // The lock may have begun before the N-th failure's reply (a fail delay): a lock is only shown
+  // short when it is short even counted from when that failure was sent.
+  const early = w.lockStartUncertaintyMs ?? 0;
   const duration: MeasurementSpec<number | null> = {
     name: `lockoutDuration[${iface}]`,
     unit: 'ms',
-    limits: { min: p.durationMs, max },
+    limits: { min: p.durationMs - early, max },
     iface,
     failReason: (v) =>
       v === null
         ? `account still locked on ${iface} well after the declared ${p.durationMs} ms + ${p.toleranceMs} ms tolerance`
-        : v < p.durationMs
-          ? `lock on ${iface} ended after ${v} ms, before the declared ${p.durationMs} ms`
+        : v < p.durationMs - early
+          ? `lock on ${iface} ended after ${v} ms${early ? ` (at most ${v + early} ms counted from sending the last failure)` : ''}, before the declared ${p.durationMs} ms`
           : `lock on ${iface} lasted ${v} ms, outside the declared ${p.durationMs} ms + ${p.toleranceMs} ms tolerance`,
   };
   return { threshold, duration };

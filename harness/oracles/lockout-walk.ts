@@ -31,6 +31,12 @@ export interface LockoutWalkResult {
   stillLockedBeforeEnd?: boolean;
   /** Time from the N-th failure to the first accepted login, or undefined if never within the window. */
   measuredLockMs?: number;
+  /**
+   * How much longer the lock may really have been than measuredLockMs: the device may count the
+   * N-th failure (and start the lock) any time between receiving it and replying, and a login
+   * with a fail delay replies seconds later. Measured as the N-th failure attempt's duration.
+   */
+  lockStartUncertaintyMs?: number;
   /** Failures after which the good credential was first refused (measured threshold), when determinable. */
   measuredThreshold?: number;
   /** Most consecutive failures tried before a good login when looking for a late lock (set when no lock at N). */
@@ -101,7 +107,9 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
 
   // 2. at threshold
   await failures(n, 'threshold');
+  // The lock began somewhere between sending the N-th failure and its reply (lastStart .. now).
   const lockStart = performance.now();
+  res.lockStartUncertaintyMs = Math.round(lockStart - lastStart);
   const atN = await tryOnce(`good after ${n} failures`, 'good');
   res.lockedAtThreshold = isRefusal(atN.outcome) || atN.outcome === 'restricted';
   if (res.undecided) return res;

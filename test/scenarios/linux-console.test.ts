@@ -1,16 +1,15 @@
 // Against a real embedded-Linux console (test/support/linux-console.ts, targets/linux-console.yaml):
-// default-credentials, idle-session-timeout and unauthenticated-access PASS on the secure
-// configuration and FAIL where the flawed one is flawed (no TMOUT, admin/admin), with no
-// INCONCLUSIVE; the host's /etc is byte-identical before and after. The lockout scenario is not
-// here yet: its walk dates the lock from the reply to the N-th failure, which comes ~2 s after
-// faillock counted it, so on this console it measures the lock ~2 s short (a bias of
-// harness/oracles/lockout-walk.ts: the lock began between sending the N-th password and its reply).
+// default-credentials, lockout, idle-session-timeout and unauthenticated-access PASS on the secure
+// configuration and FAIL where the flawed one is flawed (no faillock, no TMOUT, admin/admin), with no
+// INCONCLUSIVE; the host's /etc is byte-identical before and after. PAM replies to a failed login
+// seconds after faillock counted it: the lockout walk dates the lock from when that failure was sent.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import defaultCredentials from '../../scenarios/default-credentials.scenario.js';
 import idleSessionTimeout from '../../scenarios/idle-session-timeout.scenario.js';
+import lockout from '../../scenarios/lockout.scenario.js';
 import unauthenticatedAccess from '../../scenarios/unauthenticated-access.scenario.js';
 import type { ScenarioResult } from '../../harness/core/result-schema.js';
 import { loadTargetFile } from '../../harness/profile/load-target.js';
@@ -61,6 +60,14 @@ describe.skipIf(parts.skip)('a real Linux console: login + PAM faillock + TMOUT 
     const bad = await run(idleSessionTimeout, flawed());
     expect(bad.verdict, bad.reason).toBe('FAIL');
     expect(bad.reason).toMatch(/console session still open after/);
+  });
+
+  test('lockout: secure (pam_faillock) → PASS; flawed (no faillock) → FAIL naming the missing lock', { timeout: 240_000 }, async () => {
+    const ok = await run(lockout, secure());
+    expect(ok.verdict, ok.reason).toBe('PASS');
+    const bad = await run(lockout, flawed());
+    expect(bad.verdict, bad.reason).toBe('FAIL');
+    expect(bad.reason).toMatch(/good password still accepted on console after 3 failed logins \(no lockout/);
   });
 
   test('unauthenticated-access: logout closes the connection, the probe reconnects → PASS on both', { timeout: 120_000 }, async () => {
