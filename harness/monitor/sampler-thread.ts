@@ -10,22 +10,16 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EvidenceLog } from '../evidence/evidence-log.js';
 import type { MonitorChannel as MonitorConfig } from '../profile/target-schema.js';
 import { SampleBatcher } from './sample-batcher.js';
 import type { MonitorSample } from './sample.js';
-import { samplerStats, waitForSample, type Sampler, type SamplerStats } from './sampler.js';
+import { samplerStats, waitForSample, type Sampler, type SamplerOptions, type SamplerStats } from './sampler.js';
 import type { SamplerThreadInit, SamplerThreadMessage } from './sampler-thread-protocol.js';
 
-export interface SamplerThreadOptions {
+/** The in-process sampler's options, but the thread reads the monitor itself and keeps its own clock. */
+export interface SamplerThreadOptions extends Omit<SamplerOptions, 'source' | 'now' | 'onSample'> {
   /** The profile's monitor section: the thread opens its own connection to it. */
   monitor: MonitorConfig;
-  periodMs: number;
-  readTimeoutMs?: number;
-  evidence?: EvidenceLog;
-  batchMs?: number;
-  conn?: string;
-  signal?: AbortSignal;
 }
 
 /** Longest start-up of the thread a wait tolerates before its own timeout starts anyway. */

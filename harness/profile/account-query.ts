@@ -5,6 +5,7 @@
  * when the profile has none, the answer says why, for a NOT_APPLICABLE reason.
  */
 import type { ResolvedAccount, ResolvedSecrets } from './secrets.js';
+import { topicMatches } from './topic-filter.js';
 
 export type AccountNeed =
   /** A role with `admin: true`. */
@@ -19,18 +20,6 @@ export type AccountNeed =
   | { reads: string };
 
 export type AccountAnswer = { account: ResolvedAccount; missing?: undefined } | { account?: undefined; missing: string };
-
-/** MQTT topic-filter match (`+` one level, `#` the rest). */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
-}
 
 /** Whether the account's role may read `topic` over MQTT. */
 export function mayRead(a: ResolvedAccount, topic: string): boolean {

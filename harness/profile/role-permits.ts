@@ -3,7 +3,7 @@
  * non-admin role only where the profile does not grant it the write.
  */
 import type { RolePermissions } from './account-schema.js';
-import { topicMatches } from './account-query.js';
+import { topicMatches } from './topic-filter.js';
 import type { Point, TargetProfile } from './target-schema.js';
 
 /** A console command pattern: literal words, a trailing `*` for any arguments. */

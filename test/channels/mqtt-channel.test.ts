@@ -1,7 +1,8 @@
 import { Aedes } from 'aedes';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { MqttChannel, topicMatches, type MqttConnectResult } from '../../harness/protocols/mqtt/mqtt-channel.js';
+import { MqttChannel, type MqttConnectResult } from '../../harness/protocols/mqtt/mqtt-channel.js';
+import { topicMatches } from '../../harness/profile/topic-filter.js';
 import { MqttInterface } from '../../harness/profile/target-schema.js';
 import { closedPort, haveBinary, startMosquitto, tcpPeer, type Mosquitto, useTestCleanups } from './helpers.js';
 

@@ -1,4 +1,4 @@
-import type { ConsoleChannel } from './console-channel.js';
+import type { ConsoleChannel, LoginResult } from './console-channel.js';
 import type { ChannelContext } from '../transport/channel.js';
 import { compilePattern } from '../../profile/pattern.js';
 import type { ConsoleInterface } from '../../profile/target-schema.js';
@@ -33,27 +33,36 @@ export class ConsoleAuthSurface implements AuthSurface {
     await this.line.endSession();
   }
 
-  async attempt(username: string, password: string, signal: AbortSignal): Promise<AuthAttempt> {
-    const t0 = performance.now();
-    const done = (outcome: AuthAttempt['outcome'], detail: string): AuthAttempt => ({ outcome, detail, durationMs: Math.round(performance.now() - t0) });
+  /**
+   * Log in on the line. Someone left a session open: end it and log in again (a shell straight
+   * after logout means the console needs no login at all; the callers say so).
+   */
+  private async login(username: string, password: string, signal: AbortSignal): Promise<{ con: ConsoleChannel; r: LoginResult } | { unreachable: string }> {
     let con: ConsoleChannel;
     try {
       con = await this.open(signal);
     } catch (e) {
-      return done('error', `console not reachable: ${(e as Error).message}`);
+      return { unreachable: `console not reachable: ${(e as Error).message}` };
     }
     let r = await con.login(username, password, { signal });
     if (r.outcome === 'shell' && r.alreadyLoggedIn) {
-      // Someone left a session open: end it and log in again. A shell straight after logout
-      // means the console needs no login at all, and then no login can be judged here.
       await this.logout(con, signal);
       try {
         con = await this.open(signal);
       } catch (e) {
-        return done('error', `console not reachable after logout: ${(e as Error).message}`);
+        return { unreachable: `console not reachable after logout: ${(e as Error).message}` };
       }
       r = await con.login(username, password, { signal });
     }
+    return { con, r };
+  }
+
+  async attempt(username: string, password: string, signal: AbortSignal): Promise<AuthAttempt> {
+    const t0 = performance.now();
+    const done = (outcome: AuthAttempt['outcome'], detail: string): AuthAttempt => ({ outcome, detail, durationMs: Math.round(performance.now() - t0) });
+    const l = await this.login(username, password, signal);
+    if ('unreachable' in l) return done('error', l.unreachable);
+    const { con, r } = l;
     switch (r.outcome) {
       case 'shell': {
         if (r.alreadyLoggedIn) {
@@ -90,22 +99,9 @@ export class ConsoleAuthSurface implements AuthSurface {
    * Used for password changes, which only the console offers.
    */
   async runCommand(username: string, password: string, command: string, signal: AbortSignal): Promise<{ shell: boolean; output: string; detail: string }> {
-    let con: ConsoleChannel;
-    try {
-      con = await this.open(signal);
-    } catch (e) {
-      return { shell: false, output: '', detail: `console not reachable: ${(e as Error).message}` };
-    }
-    let r = await con.login(username, password, { signal });
-    if (r.outcome === 'shell' && r.alreadyLoggedIn) {
-      await this.logout(con, signal);
-      try {
-        con = await this.open(signal);
-      } catch (e) {
-        return { shell: false, output: '', detail: `console not reachable after logout: ${(e as Error).message}` };
-      }
-      r = await con.login(username, password, { signal });
-    }
+    const l = await this.login(username, password, signal);
+    if ('unreachable' in l) return { shell: false, output: '', detail: l.unreachable };
+    const { con, r } = l;
     if (r.outcome !== 'shell') {
       if (r.outcome === 'failure' || r.outcome === 'login-again' || r.outcome === 'locked') await this.line.failed();
       else if (!(await this.line.droppedAfterFailure(r))) await this.close();

@@ -12,6 +12,7 @@ import type { EndpointPair } from '../../evidence/evidence-record.js';
 import type { MqttInterface } from '../../profile/target-schema.js';
 import { abortKind, ChannelError, nextConnId, opSignal, parseTcpUrl, printable, type ChannelContext, type OpOptions } from '../transport/channel.js';
 import { TappedSocket } from '../transport/tapped-socket.js';
+import { topicMatches } from '../../profile/topic-filter.js';
 
 export type MqttCredentials = { username: string; password: string } | { anonymous: true };
 
@@ -77,18 +78,6 @@ async function destroyAndWait(s: Socket, closed: Promise<void>): Promise<void> {
   let t: NodeJS.Timeout | undefined;
   await Promise.race([closed, new Promise<void>((r) => (t = setTimeout(r, 500)))]);
   clearTimeout(t);
-}
-
-/** MQTT topic filter match (+ and #). */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
 }
 
 function summarise(p: Packet, v: number): string {
