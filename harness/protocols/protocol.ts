@@ -82,3 +82,12 @@ export interface ProtocolModule {
 }
 
 export type { ResolvedSecrets };
+
+type BuiltInInterfaces = Required<TargetProfile['interfaces']>;
+
+/** A built-in protocol's section of the profile; a capability called without it is a harness bug. */
+export function interfaceConfig<K extends 'modbus' | 'mqtt' | 'opcua'>(t: { interfaces: Partial<Pick<BuiltInInterfaces, K>> }, key: K): BuiltInInterfaces[K] {
+  const c = t.interfaces[key];
+  if (!c) throw new Error(`the target has no ${key} interface`);
+  return c as BuiltInInterfaces[K];
+}

@@ -1,14 +1,11 @@
 import type { ModbusInterface } from '../../profile/target-schema.js';
-import type { ProtocolModule } from '../protocol.js';
+import { interfaceConfig, type ProtocolModule } from '../protocol.js';
 import { modbusDecoder } from './modbus-decoder.js';
 import { malformedModbus } from './malformed-modbus.js';
 import { modbusIdentify } from './modbus-identify.js';
 import { ModbusPointAccess } from './modbus-point-access.js';
 
-const cfg = (t: { interfaces: { modbus?: ModbusInterface } }): ModbusInterface => {
-  if (!t.interfaces.modbus) throw new Error('the target has no modbus interface');
-  return t.interfaces.modbus;
-};
+const cfg = (t: { interfaces: { modbus?: ModbusInterface } }): ModbusInterface => interfaceConfig(t, 'modbus');
 
 /** Modbus over TCP and over a serial line (RTU): one interface per transport the profile declares. */
 const modbusProtocol: ProtocolModule = {

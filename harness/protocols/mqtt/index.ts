@@ -1,5 +1,5 @@
 import type { MqttInterface } from '../../profile/target-schema.js';
-import type { ProtocolModule } from '../protocol.js';
+import { interfaceConfig, type ProtocolModule } from '../protocol.js';
 import { AlertWatch } from './alert-watch.js';
 import { anonymousCommandPoint } from './mqtt-anonymous-command.js';
 import { MqttAuthSurface, telemetryWaitMs } from './mqtt-auth.js';
@@ -10,10 +10,7 @@ import { MqttPointAccess } from './mqtt-point-access.js';
 import { mqttPlaintext } from './mqtt-plaintext.js';
 import { mqttPrivilege } from './mqtt-privilege.js';
 
-const cfg = (t: { interfaces: { mqtt?: MqttInterface } }): MqttInterface => {
-  if (!t.interfaces.mqtt) throw new Error('the target has no mqtt interface');
-  return t.interfaces.mqtt;
-};
+const cfg = (t: { interfaces: { mqtt?: MqttInterface } }): MqttInterface => interfaceConfig(t, 'mqtt');
 
 /** MQTT 3.1, 3.1.1 or 5 against the gateway's broker, plain or TLS. */
 const mqttProtocol: ProtocolModule = {

@@ -1,5 +1,5 @@
 import type { OpcuaInterface } from '../../profile/target-schema.js';
-import type { ProtocolModule } from '../protocol.js';
+import { interfaceConfig, type ProtocolModule } from '../protocol.js';
 import { opcuaDecoder } from './opcua-decoder.js';
 import { opcuaIdentify } from './opcua-identify.js';
 import { firstOpcuaPoint, OpcuaAuthSurface, opcuaProofNode } from './opcua-auth.js';
@@ -7,10 +7,7 @@ import { OpcuaPointAccess } from './opcua-point-access.js';
 import { opcuaPrivilege } from './opcua-privilege.js';
 import { opcuaSecurityNone } from './opcua-security-none.js';
 
-const cfg = (t: { interfaces: { opcua?: OpcuaInterface } }): OpcuaInterface => {
-  if (!t.interfaces.opcua) throw new Error('the target has no opcua interface');
-  return t.interfaces.opcua;
-};
+const cfg = (t: { interfaces: { opcua?: OpcuaInterface } }): OpcuaInterface => interfaceConfig(t, 'opcua');
 
 /** OPC UA binary (opc.tcp) with the profile's security policy and mode. */
 const opcuaProtocol: ProtocolModule = {
