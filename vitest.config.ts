@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// The harness's own tests. Scenario runs use harness/runner/scenario-vitest.config.ts instead.
+// The harness's own tests (scenario runs do not use vitest: harness/runner/scenario-host.ts runs them).
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],

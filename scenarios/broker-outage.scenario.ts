@@ -26,8 +26,8 @@ export default scenario({
   budgetMs: (t) => 20_000 + budget(t),
   async run(ctx) {
     // The local side first: a device that cannot even be mastered ends here, before any upstream wait.
-    const s = ctx.recordFindings(await FaultSession.open(ctx));
-    const link = ctx.recordFindings(await openUpstream(ctx));
+    const s = await ctx.judge((out) => FaultSession.open(ctx, { out }));
+    const link = await ctx.judge((out) => openUpstream(ctx, out));
     const up = link.up;
     const control = up.control!;
     const config = { before: await s.master.readConfig() } as { before: Record<string, unknown>; after: Record<string, unknown> };
@@ -43,13 +43,13 @@ export default scenario({
     stopped = false;
     tl.mark('fault-end', { start: describeAction(control.start) });
 
-    ctx.recordFindings(await judgeReconnect(link, tl, 'outage', { expectReconnect: true, signal: ctx.signal }));
+    await ctx.judge((out) => judgeReconnect(link, tl, 'outage', { expectReconnect: true, signal: ctx.signal, out }));
     const sinceEnd = s.sampler.now() - tl.at('fault-end');
     await ctx.sleep(Math.max(0, s.safeState.recoveryMs + 500 - sinceEnd));
     tl.mark('post-end');
     config.after = await s.master.readConfig();
     const stats = await s.sampler.stop();
-    ctx.recordFindings(s.evaluate(tl, 'hold-or-safe', { config, samplerStats: stats }));
+    await ctx.judge((out) => s.evaluate(tl, 'hold-or-safe', { config, samplerStats: stats, out }));
   },
 });
 

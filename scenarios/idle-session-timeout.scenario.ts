@@ -55,7 +55,7 @@ export default scenario({
         const cap = offering.find((o) => o.iface === iface)!.capability;
         // The least-privileged account declared on this interface; NOT_APPLICABLE there without one.
         const account = ctx.account(iface);
-        ctx.recordFindings(await cap.probe(ctx.target, iface, account, wait, ctx));
+        await ctx.judge((out) => cap.probe(ctx.target, iface, account, wait, ctx, out));
       },
     );
   },

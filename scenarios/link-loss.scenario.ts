@@ -26,8 +26,8 @@ export default scenario({
   budgetMs: (t) => 20_000 + budget(t),
   async run(ctx) {
     // The local side first: a device that cannot even be mastered ends here, before any upstream wait.
-    const s = ctx.recordFindings(await FaultSession.open(ctx));
-    const link = ctx.recordFindings(await openUpstream(ctx));
+    const s = await ctx.judge((out) => FaultSession.open(ctx, { out }));
+    const link = await ctx.judge((out) => openUpstream(ctx, out));
     const { proxy, up } = link;
     const config = { before: await s.master.readConfig() } as { before: Record<string, unknown>; after: Record<string, unknown> };
     for (const [i, mode] of up.linkModes.entries()) {
@@ -39,11 +39,12 @@ export default scenario({
       proxy.setMode('pass');
       tl.mark('fault-end');
       // A delayed link need not drop the session; every other mode must end in a new one.
-      ctx.recordFindings(await judgeReconnect(link, tl, mode, { expectReconnect: true, signal: ctx.signal }));
+      await ctx.judge((out) => judgeReconnect(link, tl, mode, { expectReconnect: true, signal: ctx.signal, out }));
       const sinceEnd = s.sampler.now() - tl.at('fault-end');
       await ctx.sleep(Math.max(0, s.safeState.recoveryMs + 500 - sinceEnd));
       tl.mark('post-end');
-      ctx.recordFindings(s.evaluate(tl, 'hold-or-safe', { prefix: mode, ...(i === up.linkModes.length - 1 ? { config: { ...config, after: await s.master.readConfig() } } : {}) }));
+      const last = i === up.linkModes.length - 1 ? { config: { ...config, after: await s.master.readConfig() } } : {};
+      await ctx.judge((out) => s.evaluate(tl, 'hold-or-safe', { prefix: mode, ...last, out }));
     }
     await s.sampler.stop();
   },

@@ -25,19 +25,20 @@ export default scenario({
   notApplicableWhen: safeStateNotApplicable,
   budgetMs: (t) => 30_000 + faultCycleMs(t.policy.safeState!, MAX_CASES * (REACTION_WINDOW_MS + 500)),
   async run(ctx) {
-    const s = ctx.recordFindings(await FaultSession.open(ctx));
+    const s = await ctx.judge((out) => FaultSession.open(ctx, { out }));
     const config = { before: await s.master.readConfig() } as { before: Record<string, unknown>; after: Record<string, unknown> };
     const tl = s.timeline('malformed-input');
     tl.mark('fault-start');
     for (const m of malformedInterfaces(ctx)) {
       const session = await openMalformed(ctx, m);
-      ctx.recordFindings(await runMalformedCases(ctx, m.iface, session, s.safeState.recoveryMs));
+      // A case that FAILed stays a FAIL when a later case throws (the device closed the socket).
+      await ctx.judge((out) => runMalformedCases(ctx, m.iface, session, s.safeState.recoveryMs, out));
     }
     tl.mark('fault-end');
     await ctx.sleep(s.safeState.recoveryMs + 1000);
     tl.mark('post-end');
     config.after = await s.master.readConfig();
     const stats = await s.sampler.stop();
-    ctx.recordFindings(s.evaluate(tl, 'hold-or-safe', { config, samplerStats: stats }));
+    await ctx.judge((out) => s.evaluate(tl, 'hold-or-safe', { config, samplerStats: stats, out }));
   },
 });

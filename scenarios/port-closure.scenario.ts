@@ -25,6 +25,6 @@ export default scenario({
   changesState: false,
   budgetMs: (t) => 60_000 + portAuditMs(t),
   async run(ctx) {
-    ctx.recordFindings(await auditPorts(ctx.target, ctx.channelCtx));
+    await ctx.judge((out) => auditPorts(ctx.target, ctx.channelCtx, out));
   },
 });

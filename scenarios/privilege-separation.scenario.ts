@@ -64,7 +64,7 @@ export default scenario({
         if (!roles.length) return ctx.notApplicable(`the profile declares no non-admin account on ${iface} (accounts[].interfaces): nothing to separate`, iface);
         const probed = roles.filter((u) => !roleMayWrite(u.permissions, protocol, ctx.target, plan.point));
         if (!probed.length) return ctx.notApplicable(`every non-admin role on ${iface} (${roles.map((u) => u.role).join(', ')}) is granted writes of ${plan.name} (roles): nothing to separate`, iface);
-        for (const user of probed) ctx.recordFindings(await cap.probe(ctx.target, iface, { admin, user }, plan, ctx));
+        for (const user of probed) await ctx.judge((out) => cap.probe(ctx.target, iface, { admin, user }, plan, ctx, out));
       },
     );
   },

@@ -73,7 +73,7 @@ export default scenario({
     // Alerts are read by an account allowed to read the alert topic (admins first).
     const topic = t.policy.alerts?.mqttTopic;
     const reader = topic && ctx.has('mqtt') ? [...ctx.accounts('mqtt', { reads: topic })].sort((a, b) => Number(b.admin) - Number(a.admin))[0] : undefined;
-    const observers = ctx.recordFindings(await openRangeObservers(t, reader, points, ctx.channelCtx))!;
+    const observers = (await ctx.judge((out) => openRangeObservers(t, reader, points, ctx.channelCtx, out)))!;
     for (const c of observers.closeables) ctx.track(c);
     const byIface = new Map(pointInterfaces(t).map((pi) => [pi.iface, pi]));
     // Writes go through the admin the profile declares on that interface (NOT_APPLICABLE there without one).
@@ -88,7 +88,7 @@ export default scenario({
         access = ctx.track(await open(pi, account, ctx.signal));
       } catch (e) {
         if (ctx.signal.aborted) throw e;
-        ctx.recordFindings(accessUnavailable(path, e));
+        await ctx.judge((out) => accessUnavailable(path, e, out));
         return;
       }
       const tally = { path, probed: [] as string[], probes: 0, alertsWatched: !!observers.alerts };
@@ -113,9 +113,10 @@ export default scenario({
           reopen: () => open(pi, account, AbortSignal.timeout(RESTORE_OPS * pi.points.timeoutMs(t))),
           restorations: ctx.restorations,
         });
-        ctx.defer(`restore ${point.name} on ${path}`, async () => void ctx.recordFindings(await probe.restoreIfNeeded()));
+        ctx.defer(`restore ${point.name} on ${path}`, () => ctx.judge((out) => probe.restoreIfNeeded(out)));
         try {
-          const s = await probe.run().finally(() => ctx.recordFindings(probe.findings));
+          // Whatever the probe proved before a throw is recorded first (FAIL before the ERROR).
+          const s = await ctx.judge((out) => probe.run(out));
           tally.probes += s.probes;
           tally.probed.push(`${point.name} (${declared})`);
         } catch (e) {
@@ -123,7 +124,7 @@ export default scenario({
           ctx.recordException(e, path);
         }
       }
-      ctx.recordFindings(concludeRangeInterface(tally, ctx.verdicts));
+      await ctx.judge((out) => concludeRangeInterface(tally, ctx.verdicts, out));
     });
   },
 });

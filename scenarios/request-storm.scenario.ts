@@ -24,18 +24,18 @@ export default scenario({
   notApplicableWhen: safeStateNotApplicable,
   budgetMs: (t) => 20_000 + faultCycleMs(t.policy.safeState!, stormMs(t) + STORM_SLACK_MS),
   async run(ctx) {
-    const s = ctx.recordFindings(await FaultSession.open(ctx));
+    const s = await ctx.judge((out) => FaultSession.open(ctx, { out }));
     const config = { before: await s.master.readConfig() } as { before: Record<string, unknown>; after: Record<string, unknown> };
     const tl = s.timeline('request-storm');
     tl.mark('fault-start', stormPlan(ctx.target));
-    ctx.recordFindings(await runRequestStorms(ctx, s));
+    await ctx.judge((out) => runRequestStorms(ctx, s, out));
     tl.mark('fault-end');
     await ctx.sleep(s.safeState.recoveryMs + 1000);
     tl.mark('post-end');
 
     config.after = await s.master.readConfig();
-    const answering = ctx.recordFindings(answersAfterStorm(config.after));
+    const answering = await ctx.judge((out) => answersAfterStorm(config.after, out));
     const stats = await s.sampler.stop();
-    ctx.recordFindings(s.evaluate(tl, 'hold-or-safe', { config: answering ? config : undefined, samplerStats: stats }));
+    await ctx.judge((out) => s.evaluate(tl, 'hold-or-safe', { config: answering ? config : undefined, samplerStats: stats, out }));
   },
 });

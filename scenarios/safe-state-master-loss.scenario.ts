@@ -21,7 +21,7 @@ export default scenario({
   notApplicableWhen: safeStateNotApplicable,
   budgetMs: (t) => 20_000 + faultCycleMs(t.policy.safeState!, faultMs(t.policy.safeState!)),
   async run(ctx) {
-    const s = ctx.recordFindings(await FaultSession.open(ctx));
+    const s = await ctx.judge((out) => FaultSession.open(ctx, { out }));
     const ss = s.safeState;
     const config = { before: await s.master.readConfig() } as { before: Record<string, unknown>; after: Record<string, unknown> };
     const tl = s.timeline('master-loss');
@@ -37,7 +37,7 @@ export default scenario({
     tl.mark('post-end');
     config.after = await s.master.readConfig();
     const stats = await s.sampler.stop();
-    ctx.recordFindings(s.evaluate(tl, 'safe-state', { config, samplerStats: stats }));
+    await ctx.judge((out) => s.evaluate(tl, 'safe-state', { config, samplerStats: stats, out }));
   },
 });
 

@@ -45,7 +45,7 @@ export default scenario({
         const cap = offering.find((o) => o.iface === iface)!.capability;
         // The least-privileged account declared on this interface runs the positive control over the secured channel.
         const account = ctx.accounts(iface)[0];
-        ctx.recordFindings(await cap.probe(ctx.target, iface, account, ctx));
+        await ctx.judge((out) => cap.probe(ctx.target, iface, account, ctx, out));
       },
     );
   },

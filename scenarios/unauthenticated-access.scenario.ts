@@ -1,4 +1,5 @@
-import type { UnauthenticatedResult } from '../harness/protocols/capabilities/auth-surface.js';
+import { Findings } from '../harness/core/finding.js';
+import type { AuthSurface, ControlAccount, UnauthenticatedResult } from '../harness/protocols/capabilities/auth-surface.js';
 import { interfacesOffering, loginInterfaces } from '../harness/protocols/registry.js';
 import { scenario } from '../harness/runner/scenario.js';
 import type { ScenarioContext } from '../harness/runner/scenario-context.js';
@@ -44,7 +45,7 @@ export default scenario({
   async run(ctx) {
     // Shells and command services on the network address: their own findings, their own verdict.
     for (const { iface, capability } of interfacesOffering(ctx.target, 'unauthenticatedServices')) {
-      ctx.recordFindings(await capability.probe(ctx.target, iface, ctx.channelCtx));
+      await ctx.judge((out) => capability.probe(ctx.target, iface, ctx.channelCtx, out));
     }
     const logins = ctx.logins();
     const protocols = new Map(loginInterfaces(ctx.target).map((l) => [l.iface, l]));
@@ -54,19 +55,38 @@ export default scenario({
       if (!surface.unauthenticated) return ctx.notApplicable(`the ${protocol.name} protocol module has no unauthenticated-access probe`, iface);
       // The positive control logs in with an account the profile declares on this interface.
       const account = ctx.account(iface, { any: true, prefer: login.controlRole === 'admin' ? 'admin' : 'non-admin' });
-      const r = await surface.unauthenticated(account, ctx.signal);
+      const r = await probeUnauthenticated(ctx, surface, account, protocol.name);
       record(ctx, iface, protocol.name, r);
     });
   },
 });
 
 /**
- * The probe's findings (controls first: a failed one stops the interface), then the judgement. A
- * device that declares unauthenticated use allowed gets NOT_APPLICABLE with what was seen noted.
+ * The probe, its findings recorded as they are made (controls first: a failed one stops the
+ * interface; a check proven before a throw stays recorded). Where the profile declares anonymous
+ * use allowed, the checks of an accepted (or cut-short) probe are left out: what was seen is
+ * noted, not a weakness.
  */
+async function probeUnauthenticated(ctx: ScenarioContext, surface: AuthSurface, account: ControlAccount, protocol: string): Promise<UnauthenticatedResult> {
+  const declaredAllowed = ctx.target.policy.anonymous[protocol] === true;
+  return ctx.judge(async (out) => {
+    const own = declaredAllowed ? new Findings() : out;
+    let r: UnauthenticatedResult | undefined;
+    try {
+      r = await surface.unauthenticated!(account, ctx.signal, own);
+    } finally {
+      if (declaredAllowed) {
+        const drop = !r || r.outcome === 'accepted';
+        out.add({ findings: (r?.findings ?? own.findings).filter((f) => !drop || f.kind !== 'check') });
+      }
+    }
+    return { findings: declaredAllowed ? out.findings : r.findings, value: r };
+  });
+}
+
+/** The judgement once the probe's findings are recorded. A device that declares unauthenticated use allowed gets NOT_APPLICABLE with what was seen noted. */
 function record(ctx: ScenarioContext, iface: string, protocol: string, r: UnauthenticatedResult): void {
   const allowed = r.outcome === 'accepted' && ctx.target.policy.anonymous[protocol] === true;
-  ctx.recordFindings({ findings: allowed ? r.findings.filter((f) => f.kind !== 'check') : r.findings });
   if (allowed) return ctx.notApplicable(`unauthenticated ${protocol} use is declared allowed (policy.anonymous.${protocol}); noted: ${r.detail}`, iface);
   const failedCheck = r.findings.some((f) => f.kind === 'check' && !f.passed);
   if (r.outcome === 'accepted' && !failedCheck) ctx.fail(r.detail, iface);

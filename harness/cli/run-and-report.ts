@@ -1,5 +1,5 @@
 import type { Redactor } from '../evidence/redactor.js';
-import type { ProgressEvent } from '../runner/progress-reporter.js';
+import type { ProgressEvent } from '../runner/progress-event.js';
 import type { RunRecord } from '../runner/run-record.js';
 import { runTarget } from '../runner/run-target.js';
 import type { ScenarioEntry } from '../runner/scenario-entry.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Report } from '../core/result-schema.js';
-import type { ProgressEvent } from '../runner/progress-reporter.js';
+import type { ProgressEvent } from '../runner/progress-event.js';
 import { prepareTarget } from './prepared-target.js';
 import { runAndReport } from './run-and-report.js';
 import { selectScenarios } from './scenario-selection.js';

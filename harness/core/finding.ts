@@ -1,7 +1,7 @@
 /**
  * What an oracle, a fault or the monitor found, as data: measurements (with their limits and the
  * reason a value outside them means), checks (expected, actual, passed, reason), positive controls
- * and verdict entries. They judge; only the scenario context records (one call,
+ * and verdict entries. They judge; only the scenario context records (`ctx.judge` with a sink, or
  * `ctx.recordFindings`), so nothing below the runner needs the runner.
  */
 import type { MeasurementLimits, Measurement } from './measurement.js';
@@ -69,9 +69,18 @@ export interface Judgement<T = void> {
 
 type Opt<F> = Omit<F, 'kind'>;
 
-/** Collects findings in order; each adder returns whether the finding holds, so a procedure can stop on a failed control. */
+/**
+ * Collects findings in order; each adder returns whether the finding holds, so a procedure can stop
+ * on a failed control. Built on a sink (`new Findings(out)`), it writes into the sink's own array:
+ * what a procedure found is in the scenario's sink the moment it is found, so a procedure that
+ * throws part-way (a device timeout after a proven FAIL) loses nothing (see `ctx.judge`).
+ */
 export class Findings implements Judgement {
-  readonly findings: Finding[] = [];
+  readonly findings: Finding[];
+
+  constructor(sink?: Findings) {
+    this.findings = sink ? sink.findings : [];
+  }
 
   measure(name: string, value: Measurement['value'], opts: Omit<Opt<MeasurementFinding>, 'name' | 'value'> = {}): void {
     this.findings.push({ kind: 'measurement', name, value, ...opts });
@@ -95,8 +104,9 @@ export class Findings implements Judgement {
     this.findings.push({ kind: 'note', text });
   }
 
-  /** Appends another judgement's findings (a sub-procedure's). */
+  /** Appends another judgement's findings (a sub-procedure's); nothing when it already wrote into this sink. */
   add(j: Judgement<unknown>): void {
+    if (j.findings === this.findings) return;
     this.findings.push(...j.findings);
   }
 

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Report } from '../core/result-schema.js';
 import { runTargetFile } from '../cli/run-and-report.js';
-import type { ProgressEvent } from '../runner/progress-reporter.js';
+import type { ProgressEvent } from '../runner/progress-event.js';
 import { serveBrokerControl, type BrokerControl } from './broker-control.js';
 import { demoAsExpected, type DemoProfile } from './demo-expectation.js';
 import { startSimChild, type SimChild } from './sim-child.js';

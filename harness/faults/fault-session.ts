@@ -30,6 +30,8 @@ export interface FaultSessionOptions {
   masterPeriodMs?: number;
   /** Length of the pre-window baseline (ms); default preWindowMs(safeState). */
   preMs?: number;
+  /** The scenario's sink (`ctx.judge`): controls taken before a throw are kept. */
+  out?: Findings;
 }
 
 /** Heartbeat-less devices: the baseline spans as many of these as it would heartbeat periods. */
@@ -74,7 +76,7 @@ export class FaultSession {
   /**
    * Open the master and the monitor, command non-safe values, start sampling and take the
    * positive controls. The session is the judgement's value only when every control held; the
-   * scenario records the controls (`ctx.recordFindings`), which stops it when one failed.
+   * scenario records the controls (`ctx.judge`), which stops it when one failed.
    */
   static async open(ctx: FaultScene, opts: FaultSessionOptions = {}): Promise<Judgement<FaultSession>> {
     const t = ctx.target;
@@ -89,7 +91,7 @@ export class FaultSession {
         }
       : undefined;
     const preMs = opts.preMs ?? preWindowMs(ss);
-    const f = new Findings();
+    const f = new Findings(opts.out);
 
     const channel = ctx.track(await ModbusChannel.open(t.interfaces.modbus!, 'tcp', ctx.channelCtx));
     const master = new ModbusMaster(channel, masterPoints(t), { periodMs: opts.masterPeriodMs ?? Math.min(200, Math.floor(ss.watchdogMs / 4)), signal: ctx.signal });
@@ -173,7 +175,7 @@ export class FaultSession {
   }
 
   /** Judge one fault's windows: the monitor's measurements, invariant checks and verdict (prefix for several faults). */
-  evaluate(tl: FaultTimeline, expectation: FaultExpectation, opts: { config?: { before: Record<string, unknown>; after: Record<string, unknown> }; prefix?: string; samplerStats?: SamplerStats } = {}): Judgement<MonitorSummary> {
+  evaluate(tl: FaultTimeline, expectation: FaultExpectation, opts: { config?: { before: Record<string, unknown>; after: Record<string, unknown> }; prefix?: string; samplerStats?: SamplerStats; out?: Findings } = {}): Judgement<MonitorSummary> {
     const summary = evaluateFaultRun({
       samples: this.sampler.samples,
       windows: tl.windows(),
@@ -187,7 +189,7 @@ export class FaultSession {
       sampler: opts.samplerStats ?? this.sampler.stats(),
       maxUnobservedPct: faultsConfig(this.scene.target).monitorMaxUnobservedPct,
     });
-    return { findings: summaryFindings(summary, { prefix: opts.prefix }).findings, value: summary };
+    return { findings: summaryFindings(summary, { prefix: opts.prefix, out: opts.out }).findings, value: summary };
   }
 
   /** Samples taken so far (for scenario-specific checks). */

@@ -44,9 +44,12 @@ export async function openMalformed(scene: FaultScene, m: MalformedInterface): P
   return scene.track(session);
 }
 
-/** Sends every case of the session and judges recovery after each. */
-export async function runMalformedCases(scene: FaultScene, iface: string, session: MalformedSession, recoverMs: number): Promise<Judgement> {
-  const f = new Findings();
+/**
+ * Sends every case of the session and judges recovery after each. `out`: the scenario's sink, so a
+ * case that FAILed stays recorded when a later case throws (the interface closed its socket).
+ */
+export async function runMalformedCases(scene: FaultScene, iface: string, session: MalformedSession, recoverMs: number, out?: Findings): Promise<Judgement> {
+  const f = new Findings(out);
   let failed = 0;
   for (const c of session.cases) {
     const reaction = await session.send(c);

@@ -34,10 +34,11 @@ export function stormPlan(t: TargetProfile): Record<string, unknown> {
   return { modbusRates: cfg.modbusRates, mqttRates: cfg.mqttRates, stepMs: cfg.stepMs, connections: cfg.connections };
 }
 
-export async function runRequestStorms(scene: FaultScene, s: FaultSession): Promise<Judgement> {
+/** `out`: the scenario's sink, so the rates measured before a storm step throws are kept. */
+export async function runRequestStorms(scene: FaultScene, s: FaultSession, out?: Findings): Promise<Judgement> {
   const t = scene.target;
   const cfg = faultsConfig(t).storm;
-  const f = new Findings();
+  const f = new Findings(out);
   const step = (text: string, attrs: Record<string, unknown>) => scene.evidence.append({ channel: 'fault', dir: 'fault', text, attrs });
 
   // 1. Modbus request flood, increasing rates.
@@ -93,8 +94,8 @@ export async function runRequestStorms(scene: FaultScene, s: FaultSession): Prom
 }
 
 /** After the storm the device must answer a valid request again without a power cycle; the value says whether it does. */
-export function answersAfterStorm(after: Record<string, unknown>): Judgement<boolean> {
-  const f = new Findings();
+export function answersAfterStorm(after: Record<string, unknown>, out?: Findings): Judgement<boolean> {
+  const f = new Findings(out);
   const dead = Object.entries(after).filter(([, v]) => v === null).map(([k]) => k);
   f.check('device answers valid requests after the storm', { expected: 'every declared point readable', actual: after, passed: dead.length === 0, reason: `the main Modbus interface stopped answering after the storm (${dead.join(', ')}): a hang that needs a power cycle` });
   return f.with(dead.length === 0);

@@ -29,15 +29,15 @@ export function upstreamControlNotApplicable(t: TargetProfile): string | undefin
   return upstreamNotApplicable(t) ?? (faultsConfig(t).upstream!.control ? undefined : 'the profile does not declare how to stop and start the upstream broker (faults.upstream.control)');
 }
 
-/** Starts the fault proxy (closed at teardown) and takes the positive control; the link is the value when it held. */
-export async function openUpstream(scene: FaultScene): Promise<Judgement<UpstreamLink>> {
+/** Starts the fault proxy (closed at teardown) and takes the positive control; the link is the value when it held. `out`: the scenario's sink. */
+export async function openUpstream(scene: FaultScene, out?: Findings): Promise<Judgement<UpstreamLink>> {
   const up = faultsConfig(scene.target).upstream!;
   const proxy = await TcpFaultProxy.start({ listen: up.proxyListen, target: up.target, evidence: scene.evidence, latencyMs: up.latencyMs });
   scene.defer('close upstream fault proxy', () => proxy.close());
   // Positive control: the device reaches its upstream through the proxy (it may be in back-off from before the proxy existed).
   const t0 = performance.now();
   const at = await proxy.waitSession(t0 - 1e9, up.reconnectMs, scene.signal);
-  const f = new Findings();
+  const f = new Findings(out);
   const held = f.control('device holds an upstream session through the fault proxy', {
     passed: at !== undefined,
     actual: `${proxy.connections.length} connection attempt(s), ${proxy.connections.filter((c) => c.bytesDown > 0).length} answered by the upstream`,
@@ -49,10 +49,11 @@ export async function openUpstream(scene: FaultScene): Promise<Judgement<Upstrea
 /**
  * Reconnect judgement for one fault: attempts/s during the fault (mean over the window and the
  * busiest second) against the declared maximum, and the time to a working session after it.
+ * `opts.out`: the scenario's sink (a storm proven before the reconnect wait throws stays proven).
  */
-export async function judgeReconnect(link: UpstreamLink, tl: FaultTimeline, prefix: string, opts: { expectReconnect: boolean; signal: AbortSignal }): Promise<Judgement> {
+export async function judgeReconnect(link: UpstreamLink, tl: FaultTimeline, prefix: string, opts: { expectReconnect: boolean; signal: AbortSignal; out?: Findings }): Promise<Judgement> {
   const { proxy, up } = link;
-  const f = new Findings();
+  const f = new Findings(opts.out);
   const w = { faultStart: tl.at('fault-start'), faultEnd: tl.at('fault-end') };
   const attempts = proxy.attemptsBetween(w.faultStart, w.faultEnd);
   const spanS = Math.max(0.001, (w.faultEnd - w.faultStart) / 1000);

@@ -2,8 +2,9 @@
 import { Findings, type Judgement } from '../core/finding.js';
 import type { MonitorSummary } from './summary.js';
 
-export function summaryFindings(summary: MonitorSummary, opts: { prefix?: string; iface?: string; passReason?: string } = {}): Judgement {
-  const f = new Findings();
+/** `opts.out`: the scenario's sink (`ctx.judge`). */
+export function summaryFindings(summary: MonitorSummary, opts: { prefix?: string; iface?: string; passReason?: string; out?: Findings } = {}): Judgement {
+  const f = new Findings(opts.out);
   const p = opts.prefix ? `${opts.prefix}.` : '';
   const said = opts.prefix ? `${opts.prefix}: ` : '';
   const iface = opts.iface ? { iface: opts.iface } : {};

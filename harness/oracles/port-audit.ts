@@ -29,8 +29,9 @@ export function portAuditMs(t: TargetProfile): number {
   return Math.ceil(portRange(net.tcpRange).length / net.concurrency) * net.timeoutMs + net.udpPorts.length * UDP_TIMEOUTS * net.timeoutMs;
 }
 
-export async function auditPorts(target: TargetProfile, ctx: ChannelContext & { signal: AbortSignal }): Promise<Judgement> {
-  const f = new Findings();
+/** `out`: the scenario's sink (`ctx.judge`): an unexpected port proven before a later probe throws stays a FAIL. */
+export async function auditPorts(target: TargetProfile, ctx: ChannelContext & { signal: AbortSignal }, out?: Findings): Promise<Judgement> {
+  const f = new Findings(out);
   const net = target.interfaces.network!;
   const { tcp: allowTcp, udp: allowUdp } = target.policy.ports;
   const signal = ctx.signal;
@@ -58,18 +59,23 @@ export async function auditPorts(target: TargetProfile, ctx: ChannelContext & { 
   if (finding.declaredButClosed.length) f.note(`declared ports not open: ${finding.declaredButClosed.join(', ')} (an observation, not a finding)`);
 
   const named: string[] = [];
-  for (const port of finding.unexpectedOpen.slice(0, MAX_BANNERS)) {
-    const b = await grabBanner(net.host, port, { timeoutMs: probeMs, signal }, ctx);
-    const text = b.text.replace(/\s+/g, ' ').trim().slice(0, 60);
-    named.push(text ? `${port} ("${text}")` : `${port}`);
+  try {
+    for (const port of finding.unexpectedOpen.slice(0, MAX_BANNERS)) {
+      const b = await grabBanner(net.host, port, { timeoutMs: probeMs, signal }, ctx);
+      const text = b.text.replace(/\s+/g, ' ').trim().slice(0, 60);
+      named.push(text ? `${port} ("${text}")` : `${port}`);
+    }
+  } finally {
+    // The scan proved it: the check stands even when a banner grab is cut short (ports then unnamed).
+    const names = [...named, ...finding.unexpectedOpen.slice(named.length, MAX_BANNERS).map(String)];
+    f.check('open TCP ports ⊆ allowlist', {
+      expected: allowTcp,
+      actual: scan.open.filter((p) => !excluded.some((e) => e.port === p)),
+      passed: finding.unexpectedOpen.length === 0,
+      iface: IFACE,
+      reason: `unexpected open TCP port(s) not in the declared allowlist: ${names.join(', ')}${finding.unexpectedOpen.length > MAX_BANNERS ? ` and ${finding.unexpectedOpen.length - MAX_BANNERS} more` : ''}`,
+    });
   }
-  f.check('open TCP ports ⊆ allowlist', {
-    expected: allowTcp,
-    actual: scan.open.filter((p) => !excluded.some((e) => e.port === p)),
-    passed: finding.unexpectedOpen.length === 0,
-    iface: IFACE,
-    reason: `unexpected open TCP port(s) not in the declared allowlist: ${named.join(', ')}${finding.unexpectedOpen.length > MAX_BANNERS ? ` and ${finding.unexpectedOpen.length - MAX_BANNERS} more` : ''}`,
-  });
 
   // Allowed ports must carry the service they are declared for.
   const ids = await identifyServices(target, net.host, scan.open, ctx, signal);

@@ -14,8 +14,8 @@ export interface RangeTally {
   alertsWatched: boolean;
 }
 
-export function concludeRangeInterface(t: RangeTally, recorded: readonly { verdict: Verdict; iface?: string }[]): Judgement {
-  const f = new Findings();
+export function concludeRangeInterface(t: RangeTally, recorded: readonly { verdict: Verdict; iface?: string }[], out?: Findings): Judgement {
+  const f = new Findings(out);
   const mine = recorded.filter((v) => v.iface === t.path);
   if (t.probed.length === 0 && mine.length === 0) f.verdict('NOT_APPLICABLE', `no declared range point is mapped on ${t.path}`, t.path);
   else if (t.probed.length && !mine.some((v) => v.verdict !== 'PASS')) {
@@ -25,8 +25,8 @@ export function concludeRangeInterface(t: RangeTally, recorded: readonly { verdi
 }
 
 /** An interface whose point access could not be opened: a harness or setup problem, never a device verdict. */
-export function accessUnavailable(path: string, e: unknown): Judgement {
-  const f = new Findings();
+export function accessUnavailable(path: string, e: unknown, out?: Findings): Judgement {
+  const f = new Findings(out);
   f.verdict('ERROR', `cannot open ${path} for writing: ${(e as Error).message}`, path);
   return f;
 }

@@ -19,9 +19,12 @@ export interface RangeObservers {
   closeables: { close(): Promise<void> }[];
 }
 
-/** `alertReader`: an account of the MQTT interface whose role may read the alert topic (the scenario picks it). */
-export async function openRangeObservers(target: TargetProfile, alertReader: ResolvedAccount | undefined, points: PointRef[], ctx: ChannelContext): Promise<Judgement<RangeObservers>> {
-  const f = new Findings();
+/**
+ * `alertReader`: an account of the MQTT interface whose role may read the alert topic (the scenario
+ * picks it). `sink`: the scenario's sink (`ctx.judge`).
+ */
+export async function openRangeObservers(target: TargetProfile, alertReader: ResolvedAccount | undefined, points: PointRef[], ctx: ChannelContext, sink?: Findings): Promise<Judgement<RangeObservers>> {
+  const f = new Findings(sink);
   const out: RangeObservers = { closeables: [] };
   if (target.monitor && points.some((p) => p.spec.monitor)) {
     try {

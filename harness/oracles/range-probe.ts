@@ -3,9 +3,10 @@
  * read the original value → positive control (an in-range write takes effect: read-back and field
  * monitor) → for each probe (max+1, min-1, wrong type; Modbus: FC06 and FC16) re-arm the control
  * value, send the bad value, look at the monitor at once, read back, classify by effect → alerts for
- * the rejected writes → restore the original value and verify it. Everything it finds is collected
- * as findings per interface for the scenario to record; a failed control stops this point (its
- * control finding turns into INCONCLUSIVE), never PASS.
+ * the rejected writes → restore the original value and verify it. Everything it finds is written,
+ * as it is found, into the scenario's sink (`ctx.judge((out) => probe.run(out))`), so a probe that
+ * FAILed stays a FAIL when a later step throws; a failed control stops this point (its control
+ * finding turns into INCONCLUSIVE), never PASS.
  */
 import { Findings, type Judgement } from '../core/finding.js';
 import type { RestorationPlan } from '../evidence/restoration-record.js';
@@ -28,12 +29,11 @@ const CONTROL_WINDOW_MS = 1000;
 const ALERT_WAIT_MS = 2000;
 
 /**
- * The procedure for one point on one interface. `run()` probes and restores; its findings are in
- * `findings` even when it throws (the scenario records them either way). `restoreIfNeeded()` is the
- * teardown safety net for a run that did not get to restore (exception, budget exhausted).
+ * The procedure for one point on one interface. `run(out)` probes and restores, writing into the
+ * sink `out` as it goes. `restoreIfNeeded(out)` is the teardown safety net for a run that did not
+ * get to restore (exception, budget exhausted).
  */
 export class PointProbe {
-  readonly findings = new Findings();
   private original: number | undefined;
   private restored = false;
   private plan: RestorationPlan | undefined;
@@ -67,8 +67,8 @@ export class PointProbe {
   }
 
   /** Teardown safety net: restores only when run() read an original value and did not put it back. */
-  async restoreIfNeeded(): Promise<Judgement> {
-    const f = new Findings();
+  async restoreIfNeeded(out?: Findings): Promise<Judgement> {
+    const f = new Findings(out);
     if (this.restored || this.original === undefined) return f;
     try {
       await this.restore(this.d.access, f);
@@ -83,9 +83,9 @@ export class PointProbe {
     return f;
   }
 
-  async run(): Promise<PointProbeSummary> {
+  async run(out?: Findings): Promise<Judgement<PointProbeSummary>> {
     const d = this.d;
-    const f = this.findings;
+    const f = new Findings(out);
     const { access, point } = d;
     const path = access.path;
     const spec = point.spec;
@@ -104,7 +104,7 @@ export class PointProbe {
       iface: path,
       reason: `${point.name}: cannot read the current value back (${orig.ok ? 'not a number' : orig.error}); nothing was written, since it could not be restored`,
     });
-    if (!readable) return summary;
+    if (!readable) return f.halted();
     const original = (orig as { value: number }).value;
     this.original = original;
     f.measure(`${key}.original`, original, { unit, iface: path });
@@ -127,7 +127,7 @@ export class PointProbe {
         iface: path,
         reason: `${point.name}: no two in-range control values distinct from the current ${fmt(original, unit)} (range ${spec.min}..${spec.max})`,
       });
-      if (!picked) return summary;
+      if (!picked) return f.halted();
       const controls = methods.length > 1 ? [picks!.adminValue, picks!.userValue] : [picks!.adminValue];
 
       // 2. Positive controls: each write method once, with a value the read-back and monitor must show.
@@ -147,7 +147,7 @@ export class PointProbe {
           iface: path,
           reason: `${point.name}: positive control failed, ${methodLabel(path, method)} of in-range ${fmt(value, unit)} did not take effect (reply ${w.failure ?? w.reply}; read back ${rb.ok ? fmt(rb.value, unit) : rb.error}${mon ? `; monitor ${mon.values.length ? fmt(mon.values.at(-1), unit) : 'no reading'}` : ''}); out-of-range probes would prove nothing`,
         });
-        if (!tookEffect) return summary;
+        if (!tookEffect) return f.halted();
       }
       const armValue = controls.at(-1)!;
 
@@ -184,7 +184,7 @@ export class PointProbe {
       // 5. Restore now (the next interface starts from the original), verified by read-back.
       if (!this.restored && !d.signal.aborted) await this.restore(access, f);
     }
-    return summary;
+    return f.with(summary);
   }
 }
 

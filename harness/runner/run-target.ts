@@ -7,19 +7,20 @@ import type { LoadedTarget } from '../profile/load-target.js';
 import type { ResolvedSecrets } from '../profile/secrets.js';
 import { sealEvidence } from '../evidence/seal-record.js';
 import { buildReport, runProvenance } from './build-report.js';
-import type { ProgressEvent } from './progress-reporter.js';
+import type { ProgressEvent } from './progress-event.js';
 import { PROFILE_SNAPSHOT } from './run-environment.js';
 import { newRunId } from './run-id.js';
 import type { RunRecord } from './run-record.js';
 import type { ScenarioEntry } from './scenario-entry.js';
-import { runScenarioWorker } from './scenario-worker.js';
+import { runScenarioJob } from './scenario-host-pool.js';
+import { shardOf } from './shard.js';
 import { startTargetContainer } from './target-container.js';
 import { unfinishedResult } from './unfinished-result.js';
 
 export interface RunTargetOptions {
   /** The profile as loaded and validated by the caller, once. */
   target: LoadedTarget;
-  /** Its secrets, resolved by the caller; they reach the worker only through `env`. */
+  /** Its secrets, resolved by the caller; they reach the scenario host only through `env`. */
   secrets: ResolvedSecrets;
   /** The scenarios to run, in execution order (the caller's catalog, already selected). */
   scenarios: readonly ScenarioEntry[];
@@ -34,12 +35,14 @@ export interface RunTargetOptions {
 }
 
 /**
- * Run the given scenarios against one target in a vitest worker and return the run record. Writes
- * evidence.jsonl (the worker appends to the same chain) and the profile snapshot the worker loads;
+ * Run the given scenarios against one target in a scenario host (harness/runner/scenario-host.ts,
+ * shared with the run's other targets) and return the run record. Writes evidence.jsonl (the host
+ * appends to the same chain) and the profile snapshot the host loads;
  * every other file of the run directory is the report writers' job.
  */
 export async function runTarget(opts: RunTargetOptions): Promise<RunRecord> {
-  const { target, secrets, scenarios } = opts;
+  const { target, secrets } = opts;
+  const scenarios = shardOf(opts.scenarios, opts.shard);
   const env = opts.env ?? process.env;
   const runId = opts.runId ?? newRunId();
   const runDir = resolve(opts.runDir);
@@ -63,11 +66,10 @@ export async function runTarget(opts: RunTargetOptions): Promise<RunRecord> {
   const started = new Set<string>();
   const reported = new Map<string, ScenarioResult>();
   const budget = scenarios.reduce((sum, c) => sum + c.def.budgetMs(target.profile) + 60_000, 60_000);
-  const exit = await runScenarioWorker({
+  const exit = await runScenarioJob({
     runDir,
     runId,
     files: scenarios.map((c) => c.file),
-    shard: opts.shard,
     env,
     deadlineMs: budget,
     signal: opts.signal,
@@ -78,7 +80,7 @@ export async function runTarget(opts: RunTargetOptions): Promise<RunRecord> {
     },
   });
 
-  // The worker wrote to the log; continue the chain from the file's end.
+  // The host wrote to the log; continue the chain from the file's end.
   evidence = new EvidenceLog(runDir, runId, secrets.redactor);
   if (container) {
     await container.stop().catch((e: Error) => evidence.event('harness', `container stop failed: ${e.message}`));
@@ -92,13 +94,12 @@ export async function runTarget(opts: RunTargetOptions): Promise<RunRecord> {
       results.push(got);
       continue;
     }
-    if (!started.has(c.def.id) && opts.shard) continue; // belongs to another shard
     const r = unfinishedResult(c.def, started.has(c.def.id), exit, startedAt);
     evidence.append({ channel: 'harness', dir: 'verdict', scenario: c.def.id, text: `scenario ${c.def.id}: ${r.verdict} — ${r.reason}`, attrs: { result: r } });
     results.push(r);
     opts.onProgress?.({ event: 'result', scenario: c.def.id, verdict: r.verdict, reason: r.reason, durationMs: 0, result: r, target: target.profile.name });
   }
-  if (exit.output.trim() && (exit.code !== 0 || results.some((r) => r.verdict === 'ERROR'))) evidence.attach('worker-output.txt', exit.output);
+  if (exit.output.trim() && (exit.ended !== 'done' || results.some((r) => r.verdict === 'ERROR'))) evidence.attach('worker-output.txt', exit.output);
   evidence.event('harness', `run ${runId} end`, { verdicts: Object.fromEntries(results.map((r) => [r.scenarioId, r.verdict])) });
   // Last record of a complete run: without it the run reads as PARTIAL.
   const end = sealEvidence(evidence);

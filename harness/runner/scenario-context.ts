@@ -1,6 +1,6 @@
 import { DeadlineError, deadline, sleep } from '../core/deadline.js';
 import { measurement, type Measurement, type MeasurementLimits } from '../core/measurement.js';
-import type { Judgement } from '../core/finding.js';
+import { Findings, type Judgement } from '../core/finding.js';
 import type { Assertion, CheckResult } from '../core/result-schema.js';
 import type { Verdict } from '../core/verdict.js';
 import type { EvidenceLog } from '../evidence/evidence-log.js';
@@ -169,6 +169,31 @@ export class ScenarioContext {
     }
     if (stop) throw stop;
     return j.value as T;
+  }
+
+  /**
+   * Run a procedure with a sink (`(out) => procedure(args..., out)`) and record everything it
+   * found, whether it returns or throws: a FAIL proven before a device timeout stays a FAIL (the
+   * ERROR comes after it). On return it also records the returned findings not already in the
+   * sink and hands back the value; a failed control among them stops like `recordFindings`. On a
+   * throw the original error is rethrown.
+   */
+  async judge<T = void>(fn: (out: Findings) => Promise<Judgement<T>> | Judgement<T>): Promise<T> {
+    const out = new Findings();
+    let j: Judgement<T>;
+    try {
+      j = await fn(out);
+    } catch (e) {
+      try {
+        this.recordFindings(out);
+      } catch (stop) {
+        // A failed control is recorded already; the original error says why the procedure ended.
+        if (!(stop instanceof VerdictStop)) throw stop;
+      }
+      throw e;
+    }
+    const inSink = new Set(out.findings);
+    return this.recordFindings({ findings: [...out.findings, ...j.findings.filter((f) => !inSink.has(f))], ...(j.value !== undefined ? { value: j.value } : {}) });
   }
 
   measure(name: string, value: Measurement['value'], opts: { unit?: string; limits?: MeasurementLimits; iface?: string } = {}): Measurement {

@@ -50,7 +50,7 @@ export async function executeScenario(def: ScenarioDefinition, opts: ExecuteOpti
       await def.run(ctx);
     } catch (e) {
       if (budget.aborted) ctx.record('ERROR', `time budget of ${budgetMs} ms exhausted; the device or the harness did not finish`);
-      else if (opts.signal?.aborted) ctx.record('ERROR', 'run cancelled');
+      else if (opts.signal?.aborted) ctx.record('ERROR', opts.signal.reason === 'deadline' ? 'the run deadline was reached' : 'run cancelled');
       else ctx.recordException(e);
     } finally {
       await ctx.teardown();

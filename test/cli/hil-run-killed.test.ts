@@ -10,13 +10,13 @@ import { cliEnv, HIL, hil } from './cli-process.js';
 const parts = await needParts('socat');
 const targets = join(import.meta.dirname, '../../targets');
 
-/** Scenario workers of one run: processes whose environment carries HIL_RUN_DIR=<out>. */
-function workersOf(out: string): number[] {
+/** Scenario hosts of one `hil run`: processes whose environment names it as their parent (HIL_PARENT_PID). */
+function workersOf(hilPid: number): number[] {
   const pids: number[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      if (readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(`HIL_RUN_DIR=${out}`)) pids.push(Number(d));
+      if (readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').includes(`HIL_PARENT_PID=${hilPid}`)) pids.push(Number(d));
     } catch {
       // gone, or not readable
     }
@@ -44,13 +44,15 @@ describe.skipIf(parts.skip)('a run killed mid-way', () => {
         });
       });
       await new Promise((r) => setTimeout(r, 300));
+      // The host is running (otherwise the check below would prove nothing).
+      expect(workersOf(p.pid!).length).toBeGreaterThan(0);
       p.kill('SIGKILL');
       await new Promise((r) => p.once('close', r));
 
       // The worker notices that its parent is gone and ends within a few seconds.
       const until = Date.now() + 15_000;
-      while (workersOf(out).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
-      expect(workersOf(out), 'scenario worker still running after its parent was killed').toEqual([]);
+      while (workersOf(p.pid!).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+      expect(workersOf(p.pid!), 'scenario worker still running after its parent was killed').toEqual([]);
 
       expect(existsSync(join(out, 'evidence.jsonl'))).toBe(true);
       expect(existsSync(join(out, 'report.json'))).toBe(false);

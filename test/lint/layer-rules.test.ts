@@ -54,7 +54,7 @@ const PLANTED: (PlantedImport & { rule: string })[] = [
   { rule: 'upward-from-oracles-monitor-container', from: 'harness/oracles/range-probe.ts', to: 'harness/runner/scenario-context.ts', typeOnly: true },
   { rule: 'upward-from-protocols', from: 'harness/protocols/mqtt/alert-watch.ts', to: 'harness/oracles/lockout-walk.ts' },
   { rule: 'upward-from-runner', from: 'harness/runner/z.ts', to: 'reports/runs/render-run.ts' },
-  { rule: 'upward-from-runner', from: 'harness/runner/scenario-sequencer.ts', to: 'scenarios/catalog.ts' },
+  { rule: 'upward-from-runner', from: 'harness/runner/scenario-host.ts', to: 'scenarios/catalog.ts' },
   { rule: 'upward-from-scenarios', from: 'scenarios/lockout.scenario.ts', to: 'reports/html/html-report.ts' },
   { rule: 'upward-from-reports', from: 'reports/html/evidence-excerpt.ts', to: 'scenarios/storm.scenario.ts' },
   { rule: 'upward-from-reports', from: 'reports/runs/diff-runs.ts', to: 'harness/cli/verdict-table.ts' },

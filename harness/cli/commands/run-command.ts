@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { ProgressEvent } from '../../runner/progress-reporter.js';
+import type { ProgressEvent } from '../../runner/progress-event.js';
 import { newRunId } from '../../runner/run-id.js';
 import type { SetExitCode } from '../exit-code.js';
 import { formatMs, verdictLabel, verdictMatrix } from '../verdict-table.js';
@@ -34,7 +34,7 @@ export function registerRun(program: Command, setExit: SetExitCode): void {
     .requiredOption('--target <file>', 'target profile (YAML); repeat for several devices', collect)
     .option('--scenario <id>', 'run only this scenario; repeatable', collect)
     .option('--out <dir>', 'run directory (default runs/<run-id>)')
-    .option('--shard <i/n>', 'run shard i of n (passed to vitest)')
+    .option('--shard <i/n>', 'run shard i of n (the i-th of n contiguous parts of the scenario order)')
     .option('--parallel <n>', 'targets tested at once', (v) => Number.parseInt(v, 10), 1)
     .option('--key <file>', 'Ed25519 lab key (PEM) for signing the manifest')
     .action(async (opts: RunOpts) => {

@@ -1,4 +1,4 @@
-import type { Judgement } from '../../core/finding.js';
+import type { Findings, Judgement } from '../../core/finding.js';
 import type { InterfaceFindings } from './interface-findings.js';
 /**
  * One place a user logs in (console, MQTT CONNECT, OPC UA ActivateSession), reduced to what the
@@ -57,9 +57,10 @@ export interface AuthSurface {
   attempt(username: string, password: string, signal: AbortSignal): Promise<AuthAttempt>;
   /**
    * Positive control with `account`, then the protocol's unauthenticated use: commands before a
-   * login, an anonymous CONNECT, an anonymous session.
+   * login, an anonymous CONNECT, an anonymous session. `out`: the scenario's sink, written as
+   * findings are made (`ctx.judge`), so a throw loses nothing.
    */
-  unauthenticated?(account: ControlAccount | undefined, signal: AbortSignal): Promise<UnauthenticatedResult>;
+  unauthenticated?(account: ControlAccount | undefined, signal: AbortSignal, out?: Findings): Promise<UnauthenticatedResult>;
 }
 
 /** Refusals of either kind. */

@@ -5,7 +5,7 @@
  */
 import type { ResolvedAccount } from '../../profile/secrets.js';
 import type { InterfaceName, TargetProfile } from '../../profile/target-schema.js';
-import type { Judgement } from '../../core/finding.js';
+import type { Findings, Judgement } from '../../core/finding.js';
 import type { ProbeRun } from './probe-run.js';
 
 /** How long to stay silent: the declared idle timeout and the margin the scenario grants. */
@@ -15,7 +15,8 @@ export interface IdleWait {
 }
 
 export interface IdleSessionCapability {
-  probe(target: TargetProfile, iface: InterfaceName, account: ResolvedAccount, wait: IdleWait, run: ProbeRun): Promise<Judgement>;
+  /** `out`: the scenario's sink, written as findings are made (`ctx.judge`), so a throw loses nothing. */
+  probe(target: TargetProfile, iface: InterfaceName, account: ResolvedAccount, wait: IdleWait, run: ProbeRun, out?: Findings): Promise<Judgement>;
   /** Worst-case time of the probe without the idle wait itself, for scenario budgets. */
   boundMs(target: TargetProfile): number;
 }

@@ -10,8 +10,12 @@ import type { Verdict } from '../../core/verdict.js';
 type Opts<F> = Omit<F, 'kind' | 'name' | 'iface'>;
 
 export class InterfaceFindings extends Findings {
-  constructor(readonly iface: string) {
-    super();
+  /** `sink`: the scenario's collector to write into as findings are made (see `ctx.judge`). */
+  constructor(
+    readonly iface: string,
+    sink?: Findings,
+  ) {
+    super(sink);
   }
 
   override measure(name: string, value: Measurement['value'], opts: Omit<Opts<MeasurementFinding>, 'value'> = {}): void {

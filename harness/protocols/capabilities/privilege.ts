@@ -7,7 +7,7 @@
  */
 import type { ResolvedAccount } from '../../profile/secrets.js';
 import type { InterfaceName, Point, TargetProfile } from '../../profile/target-schema.js';
-import type { Judgement } from '../../core/finding.js';
+import type { Findings, Judgement } from '../../core/finding.js';
 import type { ProbeRun } from './probe-run.js';
 
 /** What the independent field monitor showed while a write's effect was looked for. */
@@ -59,7 +59,8 @@ export interface AccountPrivilege {
   maps(point: Point): boolean;
   /** NOT_APPLICABLE reason when no writable numeric point is mapped on this protocol. */
   readonly noPoint: string;
-  probe(target: TargetProfile, iface: InterfaceName, accounts: PrivilegeAccounts, plan: WritePlan, run: ProbeRun): Promise<Judgement>;
+  /** `out`: the scenario's sink, written as findings are made (`ctx.judge`), so a throw loses nothing. */
+  probe(target: TargetProfile, iface: InterfaceName, accounts: PrivilegeAccounts, plan: WritePlan, run: ProbeRun, out?: Findings): Promise<Judgement>;
   /** Worst-case time of one probe, for scenario budgets. */
   boundMs(target: TargetProfile): number;
 }

@@ -6,12 +6,13 @@
  */
 import type { ResolvedAccount } from '../../profile/secrets.js';
 import type { InterfaceName, TargetProfile } from '../../profile/target-schema.js';
-import type { Judgement } from '../../core/finding.js';
+import type { Findings, Judgement } from '../../core/finding.js';
 import type { ProbeRun } from './probe-run.js';
 
 export interface SecureChannelCapability {
   /** `account`: the least-privileged declared account, for the positive control (undefined when none). */
-  probe(target: TargetProfile, iface: InterfaceName, account: ResolvedAccount | undefined, run: ProbeRun): Promise<Judgement>;
+  /** `out`: the scenario's sink, written as findings are made (`ctx.judge`), so a throw loses nothing. */
+  probe(target: TargetProfile, iface: InterfaceName, account: ResolvedAccount | undefined, run: ProbeRun, out?: Findings): Promise<Judgement>;
   /** Worst-case time of the probe, for scenario budgets. */
   boundMs(target: TargetProfile): number;
 }

@@ -4,7 +4,7 @@
  * as a shell (command-service-probe.ts). One that runs a command without login is a failed check
  * naming the port and the output; a port that asks for a login, or runs nothing, is noted.
  */
-import type { Judgement } from '../../core/finding.js';
+import type { Findings, Judgement } from '../../core/finding.js';
 import type { NetworkInterface, TargetProfile } from '../../profile/target-schema.js';
 import type { UnauthenticatedServicesCapability } from '../capabilities/unauthenticated-services.js';
 import { InterfaceFindings } from '../capabilities/interface-findings.js';
@@ -38,16 +38,17 @@ function candidates(target: TargetProfile, open: number[]): number[] {
 
 const oneLine = (s: string, max = 160): string => s.replace(/\s+/g, ' ').trim().slice(0, max);
 
-export async function probeUnauthenticatedServices(target: TargetProfile, iface: string, ctx: ChannelContext & { signal: AbortSignal }): Promise<Judgement> {
+/** `out`: the scenario's sink; each port is judged as soon as it is tried, so a later port's throw keeps an earlier FAIL. */
+export async function probeUnauthenticatedServices(target: TargetProfile, iface: string, ctx: ChannelContext & { signal: AbortSignal }, out?: Findings): Promise<Judgement> {
   const n = net(target);
-  const f = new InterfaceFindings(iface);
+  const f = new InterfaceFindings(iface, out);
   const scan = await scanTcpPorts(n.host, n.tcpRange, { concurrency: n.concurrency, timeoutMs: n.timeoutMs, signal: ctx.signal }, ctx);
   const ports = candidates(target, scan.open);
   f.measure('commandServiceCandidatePorts', ports);
   const results: CommandServiceResult[] = [];
-  for (const port of ports) results.push(await probeCommandService(n.host, port, n.timeoutMs, ctx));
-
-  for (const r of results) {
+  for (const port of ports) {
+    const r = await probeCommandService(n.host, port, n.timeoutMs, ctx);
+    results.push(r);
     const declared = n.maintenancePorts.includes(r.port) ? 'declared maintenance port' : 'port outside the allowlist';
     if (r.state === 'command-ran') {
       f.check(`port ${r.port} runs no command without login`, {
