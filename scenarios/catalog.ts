@@ -37,10 +37,15 @@ export function catalogEntries(): CatalogEntry[] {
   return SCENARIO_ORDER.map((name) => ({ name, file: `${scenariosDir}${name}.scenario.ts` })).filter((e) => existsSync(e.file));
 }
 
-/** Every scenario definition of the library, in execution order (for `hil list`, `hil run` and tests). */
-export async function loadCatalog(): Promise<(CatalogEntry & { def: ScenarioDefinition })[]> {
+/**
+ * Every scenario definition of the library, in execution order (for `hil list`, `hil run` and
+ * tests); with `only`, just those (a scenario's id is its file stem, which the catalog test holds),
+ * so `hil run --scenario x` loads one scenario module, not the library.
+ */
+export async function loadCatalog(only?: readonly string[]): Promise<(CatalogEntry & { def: ScenarioDefinition })[]> {
   const out: (CatalogEntry & { def: ScenarioDefinition })[] = [];
   for (const e of catalogEntries()) {
+    if (only?.length && !only.includes(e.name)) continue;
     const mod = (await import(e.file)) as { default: ScenarioDefinition };
     out.push({ ...e, def: mod.default });
   }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Report } from '../core/result-schema.js';
 import type { ProgressEvent } from '../runner/progress-event.js';
+import { prewarmScenarioHost } from '../runner/scenario-host-pool.js';
 import { prepareTarget } from './prepared-target.js';
 import { runAndReport } from './run-and-report.js';
 import { selectScenarios } from './scenario-selection.js';
@@ -18,6 +19,8 @@ export interface RunTargetsOptions {
 
 /** Run several targets with at most `parallel` at once (each target is its own device). */
 export async function runTargets(files: string[], o: RunTargetsOptions): Promise<{ reports: Report[]; runDirs: string[] }> {
+  // The scenario host loads while the profiles are validated (it sends nothing until it gets a job).
+  prewarmScenarioHost(o.env ?? process.env);
   // Validate every profile, secret and scenario id before anything is sent to any device.
   const prepared = files.map((f) => prepareTarget(f, o.env));
   const scenarios = await selectScenarios(o.scenario);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { HostJob, HostMessage, ParentMessage } from './host-protocol.js';
@@ -11,8 +12,11 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const hostFile = fileURLToPath(new URL('./scenario-host.ts', import.meta.url));
 /** After a deadline or a cancel, how long the host may take to end the job (teardown included) before it is killed. */
 const ABORT_GRACE_MS = 20_000;
-/** An idle host lingers this long for the next target of the same run (`--parallel` below the target count). */
-const IDLE_LINGER_MS = 1_000;
+/**
+ * An idle host lingers this long for the next job: the next target of the same run (`--parallel`
+ * below the target count), or the first job of a host started early while the CLI validates.
+ */
+const IDLE_LINGER_MS = 5_000;
 
 export interface JobOptions {
   runDir: string;
@@ -65,12 +69,18 @@ class ScenarioHost {
     this.child.stdout!.setEncoding('utf8').on('data', keep);
     this.child.stderr!.setEncoding('utf8').on('data', keep);
     this.ready = new Promise((res) => this.child.on('message', (m: HostMessage) => (m.type === 'ready' ? res() : this.onMessage(m))));
+    this.idle();
     this.child.on('exit', (code, signal) => {
       this.exited = true;
       clearTimeout(this.idleTimer);
       for (const [key, r] of this.jobs) this.finish(key, r.ended ?? 'host-died', `${code ?? signal}`);
       this.onGone(this);
     });
+  }
+
+  /** What keeps this process's event loop alive on the host's behalf: the process, its IPC channel, its output pipes. */
+  private get handles(): ({ ref(): unknown; unref(): unknown } | null | undefined)[] {
+    return [this.child, this.child.channel, this.child.stdout as Socket | null, this.child.stderr as Socket | null];
   }
 
   get load(): number {
@@ -83,7 +93,7 @@ class ScenarioHost {
 
   run(key: string, opts: JobOptions): Promise<JobExit> {
     clearTimeout(this.idleTimer);
-    this.child.ref();
+    for (const h of this.handles) h?.ref();
     return new Promise((resolve) => {
       const r: Running = { opts, output: '', resolve };
       this.jobs.set(key, r);
@@ -145,12 +155,15 @@ class ScenarioHost {
     if (!r) return;
     this.jobs.delete(key);
     r.resolve({ ended, output: r.output, ...(hostExit ? { hostExit } : {}) });
-    if (!this.jobs.size && !this.exited) {
-      // Idle: let `hil run` exit without waiting for the host; end it unless another target comes soon.
-      this.child.unref();
-      this.idleTimer = setTimeout(() => this.kill(), IDLE_LINGER_MS);
-      this.idleTimer.unref();
-    }
+    if (!this.jobs.size) this.idle();
+  }
+
+  /** No job: `hil run` may exit without waiting for the host; it ends unless a job comes soon. */
+  private idle(): void {
+    if (this.exited) return;
+    for (const h of this.handles) h?.unref();
+    this.idleTimer = setTimeout(() => this.kill(), IDLE_LINGER_MS);
+    this.idleTimer.unref();
   }
 }
 
@@ -167,6 +180,12 @@ class ScenarioHostPool {
 
   run(opts: JobOptions): Promise<JobExit> {
     return this.pick(opts.env).run(`job-${++this.seq}`, opts);
+  }
+
+  /** Start a host for `env` now, so it loads while the caller validates its targets. */
+  prewarm(env: NodeJS.ProcessEnv): void {
+    const live = (this.hosts.get(env) ?? []).filter((h) => h.alive);
+    if (!live.length) this.pick(env);
   }
 
   private pick(env: NodeJS.ProcessEnv): ScenarioHost {
@@ -193,4 +212,13 @@ const pool = new ScenarioHostPool();
 /** Run one target's scenario files in a scenario host and stream its progress. */
 export function runScenarioJob(opts: JobOptions): Promise<JobExit> {
   return pool.run(opts);
+}
+
+/**
+ * Start the scenario host for `env` ahead of the first job: it loads (node, the loader, the
+ * protocol libraries) while the caller validates profiles and secrets. It sends nothing to any
+ * device; unused, it ends by itself and never keeps `hil` from exiting.
+ */
+export function prewarmScenarioHost(env: NodeJS.ProcessEnv): void {
+  pool.prewarm(env);
 }

@@ -4,6 +4,11 @@ import { cliEnv, hil } from './cli-process.js';
 
 /** A lab reads in `hil list` what a PASS of each scenario covers (issue 13). */
 describe('hil list shows the checks each scenario makes', () => {
+  test("a scenario's id is its file stem (hil run --scenario loads only that file)", async () => {
+    for (const { name, def } of await loadCatalog()) expect(def.id).toBe(name);
+    expect((await loadCatalog(['lockout'])).map((e) => e.def.id)).toEqual(['lockout']);
+  });
+
   test('every scenario of the catalog declares its checks', async () => {
     for (const { def } of await loadCatalog()) expect(def.checks?.length ?? 0, `${def.id} declares no checks`).toBeGreaterThan(0);
   });

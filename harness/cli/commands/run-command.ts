@@ -39,6 +39,9 @@ export function registerRun(program: Command, setExit: SetExitCode): void {
     .option('--key <file>', 'Ed25519 lab key (PEM) for signing the manifest')
     .action(async (opts: RunOpts) => {
       if (opts.shard && !/^\d+\/\d+$/.test(opts.shard)) throw new Error(`--shard expects i/n, got "${opts.shard}"`);
+      // The scenario host starts loading now, beside the validation below (it sends nothing until it gets a job).
+      const { prewarmScenarioHost } = await import('../../runner/scenario-host-pool.js');
+      prewarmScenarioHost(process.env);
       const { runTargets } = await import('../run-targets.js');
       // core/verdict loads zod (100-300 ms): only a verb that runs pays for it, not `hil --help`.
       const { exitCodeFor } = await import('../../core/verdict.js');

@@ -6,7 +6,8 @@
  * local 'harness' and remote the device path.
  */
 import { Socket } from 'node:net';
-import { SerialPort } from 'serialport';
+// Type only: serialport (and its native bindings) loads when a serial line is opened, not with the registry.
+import type { SerialPort } from 'serialport';
 import { raceSignal } from '../../core/deadline.js';
 import type { EndpointPair } from '../../evidence/evidence-record.js';
 import {
@@ -120,6 +121,7 @@ export class ByteTransport {
   }
 
   private static async openSerial(path: string, ctx: ChannelContext, opts: ByteTransportOptions, signal: AbortSignal): Promise<ByteTransport> {
+    const { SerialPort } = await import('serialport');
     const port = new SerialPort({
       path,
       baudRate: opts.baudRate ?? 115200,
