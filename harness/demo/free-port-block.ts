@@ -14,8 +14,10 @@ function portFree(port: number, host: string): Promise<boolean> {
  */
 export async function freePortBlock(host: string, size: number, offsets: number[], preferred: number[]): Promise<number> {
   const candidates = [...preferred];
-  // Below 32768, where Linux starts handing out ephemeral ports for outgoing connections.
+  // Below 32768, where Linux starts handing out ephemeral ports for outgoing connections; from
+  // 10000, above most services' well-known ports: 22 blocks of 1000, enough for a fleet of 16.
   for (let b = 20_000; b + size <= 32_768; b += size) candidates.push(b);
+  for (let b = 10_000; b < 20_000; b += size) candidates.push(b);
   for (const base of candidates) {
     let ok = true;
     for (const off of offsets) {
