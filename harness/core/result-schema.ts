@@ -59,6 +59,11 @@ export const IdentitySchema = z.object({
   serial: z.string().optional(),
 });
 
+/** One change left on the device: the restoration plan's record (seq), what and where, and how to put it back. */
+export const OutstandingRestorationSchema = z
+  .object({ id: z.string(), seq: z.number().int(), t: z.string(), scenario: z.string().optional(), path: z.string(), point: z.string(), how: z.string() })
+  .passthrough();
+
 /** report.json: the canonical result of one run against one target. Other tools rely on these fields. */
 export const ReportSchema = z.object({
   schemaVersion: z.literal(1),
@@ -83,5 +88,10 @@ export const ReportSchema = z.object({
   results: z.array(ScenarioResultSchema),
   summary: VerdictCountsSchema.extend({ total: z.number().int(), overall: VerdictSchema }),
   evidence: z.object({ file: z.literal('evidence.jsonl'), records: z.number().int(), lastHash: z.string() }),
+  /**
+   * What a state-changing probe changed and nobody has put back yet (a killed run, a failed
+   * teardown), from the evidence and any `hil restore` logs; absent when nothing is outstanding.
+   */
+  outstandingRestorations: z.array(OutstandingRestorationSchema).optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;

@@ -90,9 +90,14 @@ export function renderRunDirectory(dir: string, opts: RenderOptions = {}): Rende
   const records = red ? ev.records.map((r) => redactRecord(r, red)) : ev.records;
   const reconciled = reconcileReport(existing, records, ev.lines);
   const { report, redacted } = redactReport(reconciled.report, red);
-  const rewritten = reconciled.changed || redacted;
+  const outstanding = outstandingInRun(dir, records);
+  // report.json names what is still changed on the device (it changes when `hil restore` puts it back).
+  const restorationsChanged = JSON.stringify(report.outstandingRestorations ?? []) !== JSON.stringify(outstanding);
+  if (outstanding.length) report.outstandingRestorations = outstanding;
+  else delete report.outstandingRestorations;
+  const rewritten = reconciled.changed || redacted || restorationsChanged;
 
-  const run: RenderInput = { report, records, outstanding: outstandingInRun(dir, records) };
+  const run: RenderInput = { report, records, outstanding };
   // A last pass over text output: a writer can join pieces (a console transcript of several
   // records) into a secret that no single record held.
   const finalText = (s: string) => (red ? red.text(s) : s);

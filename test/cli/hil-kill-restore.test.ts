@@ -88,8 +88,11 @@ describe.skipIf(parts.skip)('SIGKILL of hil run during range-check (weak simulat
       expect(summary).toContain('**Outstanding restorations**');
       expect(summary).toMatch(/heaterSetpoint on \S+: original 45 °C, not restored/);
       expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Outstanding restorations');
-      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { run: { partial?: boolean; harnessVersion: string; host: { hostname: string } } };
+      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { run: { partial?: boolean; harnessVersion: string; host: { hostname: string } }; outstandingRestorations?: { point: string; id: string }[] };
       expect(report.run.partial).toBe(true);
+      // report.json itself names what is still changed on the device, for tools that read only it.
+      expect(report.outstandingRestorations?.map((o) => o.point)).toContain('heaterSetpoint');
+      expect(report.outstandingRestorations?.[0]?.id).toBe(plan.id);
       expect(report.run.harnessVersion).not.toBe('unknown');
       expect(report.run.host.hostname).not.toBe('unknown');
       const v0 = await hil(['verify', out], env);
@@ -111,6 +114,7 @@ describe.skipIf(parts.skip)('SIGKILL of hil run during range-check (weak simulat
       expect(v.stdout).toMatch(/^PARTIAL .*partial run, ends at seq \d+/m);
       expect(v.stdout).toContain('no outstanding restorations');
       expect(readFileSync(join(out, 'summary.md'), 'utf8')).not.toContain('Outstanding restorations');
+      expect((JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { outstandingRestorations?: unknown }).outstandingRestorations).toBeUndefined();
       // A second restore has nothing to do.
       expect((await hil(['restore', out, '--target', join(targets, 'sim-weak.yaml')], env)).stdout).toContain('no outstanding restorations');
     } finally {
