@@ -1,7 +1,7 @@
 /**
  * Figure 5 — fleet: 1, 4 and 16 simulated gateways tested concurrently by one `hil run --parallel N`
- * on this machine: wall time and the peak memory of hil's whole process tree (the CLI and its vitest
- * scenario workers; summed RSS sampled from /proc every 100 ms). The simulators run in a separate
+ * on this machine: wall time and the peak memory of hil's whole process tree (the CLI and its
+ * scenario hosts, at most one per core, each running many targets; summed RSS sampled from /proc every 100 ms). The simulators run in a separate
  * process (bench/helpers/sim-fleet.ts) and are not counted: they stand for the devices.
  *
  * Scenarios: a fast subset that needs no lockout or fault waits (FLEET_SCENARIOS, those present in
@@ -114,6 +114,19 @@ export async function benchFleet(o: BenchOptions): Promise<FigureResult> {
       ...(serial ? { referenceName: `${n} × the 1-gateway peak`, reference: { ...summarize(one.peak.map((x) => x * n)), unit: 'MiB' }, ratio: m.median / (onePeak * n), ratioMeaning: 'fleet / N × single' } : {}),
       repetitions: reps,
       notes: `summed RSS of the CLI and its scenario workers, sampled every 100 ms; summed PSS peak ${Math.round(summarize(r.pss).median)} MiB`,
+    });
+  }
+  const last = sizes[sizes.length - 1]!;
+  if (last > 1) {
+    // What one more gateway costs: the slope between the smallest and the largest fleet.
+    const slope = (summarize(results.get(last)!.peak).median - onePeak) / (last - 1);
+    rows.push({
+      id: 'fleet.rss-per-target',
+      item: 5,
+      figure: 'Fleet: peak memory per extra gateway',
+      hil: { median: slope, min: slope, max: slope, n: 1, unit: 'MiB' },
+      repetitions: reps,
+      notes: `(peak of ${last} − peak of 1) / ${last - 1}; the shared part (node, loader, protocol libraries) is paid once per scenario host`,
     });
   }
   return { rows, problems };

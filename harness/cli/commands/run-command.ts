@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { ProgressEvent } from '../../runner/progress-event.js';
@@ -47,6 +48,8 @@ export function registerRun(program: Command, setExit: SetExitCode): void {
       const { exitCodeFor } = await import('../../core/verdict.js');
       const out = opts.out ?? join('runs', newRunId());
       const ac = new AbortController();
+      // Every target's job listens for the cancel: a fleet of 16 is 16 listeners, not a leak.
+      setMaxListeners(0, ac.signal);
       const stop = () => ac.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
