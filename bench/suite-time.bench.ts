@@ -117,7 +117,7 @@ export async function benchSuiteTime(o: BenchOptions): Promise<FigureResult> {
       figure: 'Harness overhead (wall − declared waits)',
       hil: { ...summarize(overhead), unit: 's' },
       repetitions: reps,
-      notes: 'upper bound: every second not declared by the device counts as harness time (start-up, vitest, probes, rendering)',
+      notes: 'upper bound: every second not declared by the device counts as harness time (start-up, the scenario host, probes, rendering)',
     },
     {
       id: 'suite.overhead-pct',

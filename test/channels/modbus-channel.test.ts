@@ -160,6 +160,28 @@ describe('Modbus TCP failure paths against misbehaving peers', () => {
     expect(ev.records().find((x) => x.dir === 'tx')?.data).toBe('0001000000ff01');
   });
 
+  test('sendRaw with endOnFrame: a whole reply ends the wait; a half reply and silence are waited out', async () => {
+    const ev = evidence();
+    // Exception reply (illegal function) in two pieces, the second 50 ms later: the wait must not end on the first.
+    const peer = await rawPeer((req, s) => {
+      const reply = Buffer.concat([req.subarray(0, 4), Buffer.from('000301ff01', 'hex')]);
+      if (req[7] === 0x2a) return; // silent for FC 0x2a
+      s.write(reply.subarray(0, 6));
+      setTimeout(() => s.write(reply.subarray(6)), 50);
+    });
+    const mb = await ModbusChannel.openTcp(peer.url, 1, { evidence: ev.evidence });
+    cleanups.push(() => mb.close());
+    const window = 5_000;
+    let t0 = performance.now();
+    const answered = await mb.sendRaw(Buffer.from('000100000002017f', 'hex'), { waitMs: window, endOnFrame: true });
+    expect(answered.rx.toString('hex')).toBe('0001000000030' + '1ff01');
+    expect(performance.now() - t0).toBeLessThan(window);
+    t0 = performance.now();
+    const silent = await mb.sendRaw(Buffer.from('000200000002012a', 'hex'), { waitMs: 600, endOnFrame: true });
+    expect(silent.rx.length).toBe(0);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(590);
+  });
+
   test('connection refused throws ChannelError refused', async () => {
     const port = await closedPort();
     await expect(ModbusChannel.openTcp(`tcp://127.0.0.1:${port}`, 1, { evidence: evidence().evidence })).rejects.toMatchObject({ kind: 'refused' });

@@ -86,7 +86,7 @@ export const malformedModbus: MalformedInputCapability = {
       async send(c) {
         const ch = await ModbusChannel.openTcp(mb.tcp!, mb.unitId, ctx, { requestTimeoutMs: opts.reactionWaitMs });
         try {
-          const r = await ch.sendRaw(c.bytes, { waitMs: opts.reactionWaitMs, text: `malformed: ${c.name}` });
+          const r = await ch.sendRaw(c.bytes, { waitMs: opts.reactionWaitMs, text: `malformed: ${c.name}`, endOnFrame: true });
           return { text: r.closed ? `connection closed${r.rx.length ? ` after ${r.rx.length} bytes` : ''}` : r.rx.length ? `answered ${r.rx.toString('hex').slice(0, 40)}` : 'no answer' };
         } finally {
           await ch.close();

@@ -148,9 +148,11 @@ export class ModbusChannel {
 
   /**
    * Fault injection: write `bytes` exactly as given (no framing added) and collect whatever comes
-   * back within waitMs (default: the request timeout). Logged as tx/rx.
+   * back within waitMs (default: the request timeout). Logged as tx/rx. With `endOnFrame` (Modbus
+   * TCP), the wait ends as soon as one whole MBAP frame has come back: the device has reacted, and
+   * a silent one is still waited out in full.
    */
-  sendRaw(bytes: Uint8Array, opts: OpOptions & { waitMs?: number; text?: string } = {}): Promise<{ rx: Buffer; closed: boolean }> {
+  sendRaw(bytes: Uint8Array, opts: OpOptions & { waitMs?: number; text?: string; endOnFrame?: boolean } = {}): Promise<{ rx: Buffer; closed: boolean }> {
     return this.serialised(async () => {
       this.drainStale();
       if (this.transport.closed) return { rx: Buffer.alloc(0), closed: true };
@@ -164,7 +166,7 @@ export class ModbusChannel {
         };
         if (signal.aborted) return done();
         signal.addEventListener('abort', done, { once: true });
-        this.onFrameBytes = () => this.transport.closed && done();
+        this.onFrameBytes = () => (this.transport.closed || (opts.endOnFrame && wholeMbapFrame(this.rx))) && done();
       });
       this.throwIfCancelled(opts);
       const rx = this.rx;
@@ -307,4 +309,9 @@ export class ModbusChannel {
     if (checked.ok) return { ok: true, data: checked.data, elapsedMs: Date.now() - t0 };
     return fail(checked.kind, checked.message, checked.exception !== undefined ? { exception: checked.exception } : {});
   }
+}
+
+/** Whether `rx` starts with a complete Modbus TCP frame (MBAP header plus the length it declares). */
+function wholeMbapFrame(rx: Buffer): boolean {
+  return rx.length >= 7 && rx.length >= 6 + rx.readUInt16BE(4);
 }
