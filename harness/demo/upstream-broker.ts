@@ -4,10 +4,12 @@
  * stop()/start() take it away and bring it back on the same port (broker outage). Its log goes to
  * a file of the run directory, never to the terminal.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { findMosquitto, freeLoopbackPort, mosquittoProcess } from './mosquitto-process.js';
+
+export { freeLoopbackPort } from './mosquitto-process.js';
 
 export interface UpstreamBroker {
   readonly kind: 'mosquitto' | 'aedes';
@@ -17,41 +19,6 @@ export interface UpstreamBroker {
   start(): Promise<void>;
   /** Stops it for good. Idempotent. */
   close(): Promise<void>;
-}
-
-const READY_MS = 10_000;
-
-export function findMosquitto(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const d of [...(env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin']) {
-    if (!d) continue;
-    try {
-      accessSync(join(d, 'mosquitto'), constants.X_OK);
-      return join(d, 'mosquitto');
-    } catch { /* next */ }
-  }
-  return undefined;
-}
-
-/** A free loopback port (ephemeral range: outside every simulator's port block, so no scan sees it). */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => { s.destroy(); resolve(ok); };
-    s.setTimeout(500, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
 }
 
 export async function startUpstreamBroker(opts: { dir: string; logFile: string; prefer?: 'mosquitto' | 'aedes' }): Promise<UpstreamBroker> {
@@ -64,53 +31,25 @@ export async function startUpstreamBroker(opts: { dir: string; logFile: string; 
 }
 
 function mosquittoBroker(bin: string, port: number, dir: string, log: WriteStream): UpstreamBroker {
-  const conf = join(dir, `upstream-mosquitto-${port}.conf`);
+  const confPath = join(dir, `upstream-mosquitto-${port}.conf`);
   const lines = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_timestamp true', 'connection_messages true'];
   // As root mosquitto drops to user "mosquitto", which may not read a config under the run directory.
   if (process.getuid?.() === 0) lines.push('user root');
-  writeFileSync(conf, lines.join('\n') + '\n');
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
+  writeFileSync(confPath, lines.join('\n') + '\n');
+  const proc = mosquittoProcess({ bin, confPath, port, onLog: (d) => log.write(d) });
   let closed = false;
-  const stop = async () => {
-    const c = child;
-    if (!c) return;
-    c.kill('SIGTERM');
-    const force = setTimeout(() => c.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(force);
-  };
-  const killOnExit = () => child?.kill('SIGKILL');
-  process.once('exit', killOnExit);
   return {
     kind: 'mosquitto',
     port,
     url: `mqtt://127.0.0.1:${port}`,
     async start() {
-      if (closed || child) return;
-      const c = spawn(bin, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-      child = c;
-      let out = '';
-      const onData = (d: Buffer) => { out = (out + d.toString()).slice(-4000); log.write(d); };
-      c.stdout!.on('data', onData);
-      c.stderr!.on('data', onData);
-      let gone: string | undefined;
-      exited = new Promise<void>((resolve) => c.once('close', (code, sig) => { gone = `exit ${code ?? sig}`; if (child === c) child = undefined; resolve(); }));
-      c.once('error', (e) => { gone = e.message; });
-      const deadline = Date.now() + READY_MS;
-      // Ready: our broker said it runs (so the port is not someone else's) and the port accepts.
-      while (!(/mosquitto version \S+ running/.test(out) && (await accepts(port)))) {
-        if (gone) throw new Error(`upstream mosquitto did not start (${gone}): ${out.slice(-500)}`);
-        if (Date.now() > deadline) { await stop(); throw new Error(`upstream mosquitto not ready on port ${port} after ${READY_MS} ms`); }
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      if (!closed) await proc.start();
     },
-    stop,
+    stop: () => proc.stop(),
     async close() {
       if (closed) return;
       closed = true;
-      await stop();
-      process.off('exit', killOnExit);
+      await proc.stop();
       log.end();
     },
   };

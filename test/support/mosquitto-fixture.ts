@@ -9,12 +9,14 @@
 //
 // Needs the `mosquitto` part (test/support/real-parts.ts). Mosquitto 2.0 answers CONNACK 5
 // (v3.1.1) or 0x87 (v5) to refused credentials and hides ACL denials (check by delivery).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freeLoopbackPort, mosquittoProcess } from '../../harness/demo/mosquitto-process.js';
 import { findExecutable } from './real-parts.js';
+
+export { freeLoopbackPort } from '../../harness/demo/mosquitto-process.js';
 
 export interface MosquittoOptions {
   /** insecure: anonymous allowed, no ACL. secure: password file + ACL, anonymous refused. */
@@ -58,47 +60,6 @@ export interface MosquittoBroker {
   close(): Promise<void>;
 }
 
-const live = new Set<ChildProcess>();
-let exitHook = false;
-function installExitHook(): void {
-  if (exitHook) return;
-  exitHook = true;
-  process.on('exit', () => {
-    for (const c of live) {
-      try {
-        c.kill('SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-  });
-}
-
-export async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function portAccepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(500, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
-}
-
 function aclFromRules(acl: Record<string, string[]>): string {
   const out: string[] = [];
   for (const [user, rules] of Object.entries(acl)) {
@@ -116,7 +77,6 @@ function aclFromRules(acl: Record<string, string[]>): string {
 export async function startMosquitto(opts: MosquittoOptions): Promise<MosquittoBroker> {
   const mosquitto = findExecutable('mosquitto');
   if (!mosquitto) throw new Error('mosquitto not found: install it with scripts/setup-system.sh (Debian package mosquitto)');
-  installExitHook();
   const port = opts.port ?? (await freeLoopbackPort());
   const dir = mkdtempSync(join(tmpdir(), 'hil-mosquitto-'));
   const confPath = join(dir, 'mosquitto.conf');
@@ -157,61 +117,14 @@ export async function startMosquitto(opts: MosquittoOptions): Promise<MosquittoB
   conf.push(...(opts.extraConfig ?? []));
   writeFileSync(confPath, `${conf.join('\n')}\n`, { mode: 0o600 });
 
-  const readyTimeoutMs = opts.readyTimeoutMs ?? 10_000;
   let log = '';
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
   let closed = false;
-
+  const proc = mosquittoProcess({ bin: mosquitto, confPath, port, readyTimeoutMs: opts.readyTimeoutMs, onLog: (d) => (log = (log + d.toString()).slice(-200_000)) });
   const start = async () => {
     if (closed) throw new Error('mosquitto fixture is closed');
-    if (child) return;
-    const startLogAt = log.length;
-    const c = spawn(mosquitto, ['-c', confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child = c;
-    live.add(c);
-    let exitInfo: string | undefined;
-    exited = new Promise<void>((resolve) => {
-      c.once('exit', (code, sig) => {
-        exitInfo = `exit ${code ?? sig}`;
-        live.delete(c);
-        if (child === c) child = undefined;
-        resolve();
-      });
-      c.once('error', (e) => {
-        exitInfo = `spawn error ${e.message}`;
-        live.delete(c);
-        if (child === c) child = undefined;
-        resolve();
-      });
-    });
-    const onData = (d: Buffer) => {
-      log = (log + d.toString()).slice(-200_000);
-    };
-    c.stdout!.on('data', onData);
-    c.stderr!.on('data', onData);
-    const deadline = Date.now() + readyTimeoutMs;
-    // Ready = our broker logged that it runs (so the port is not someone else's) and the port accepts.
-    for (;;) {
-      if (exitInfo) throw new Error(`mosquitto did not start (${exitInfo}) on 127.0.0.1:${port}:\n${log.slice(startLogAt).slice(-2000)}`);
-      if (/mosquitto version \S+ running/.test(log.slice(startLogAt)) && (await portAccepts(port))) return;
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`mosquitto not ready on 127.0.0.1:${port} after ${readyTimeoutMs} ms:\n${log.slice(startLogAt).slice(-2000)}`);
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await proc.start();
   };
-
-  const stop = async () => {
-    const c = child;
-    if (!c) return;
-    c.kill('SIGTERM');
-    const force = setTimeout(() => c.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(force);
-    child = undefined;
-  };
+  const stop = () => proc.stop();
 
   await start();
 
@@ -222,10 +135,10 @@ export async function startMosquitto(opts: MosquittoOptions): Promise<MosquittoB
     mode: opts.mode,
     dir,
     get running() {
-      return child !== undefined;
+      return proc.running;
     },
     get pid() {
-      return child?.pid;
+      return proc.pid;
     },
     logs: () => log,
     stop,
