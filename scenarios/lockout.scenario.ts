@@ -19,24 +19,26 @@
  *   share the counter: N failures spread over both lock both (harness/oracles/lockout-shared.ts).
  * - Alert: where the profile declares an alert destination (policy.alerts) the target has, a
  *   message about the lock must arrive within ALERT_WINDOW_MS of the N-th failure.
- * - No lockout declared: L2.007 requires one, so the scenario does not become NOT_APPLICABLE. It
- *   probes with a reference threshold of 10 (the top of NIST SP 800-53 AC-7's usual range): the
- *   good password still accepted after 10 failures is a FAIL; refused means the device has some
- *   lock the profile does not describe, which cannot be measured without declared values:
- *   INCONCLUSIVE, asking the lab to declare it.
- * - Waits follow the declared durations; between interfaces the walk already ended with the
- *   account usable again (the lock is shared across interfaces on many devices), and teardown
- *   waits, bounded by T + tolerance, until a good login works.
+ * - No lockout declared: L2.007 requires one, so no NOT_APPLICABLE: each interface is probed with
+ *   a reference threshold of 10, the top of NIST SP 800-53 AC-7's usual range
+ *   (harness/oracles/lockout-undeclared.ts).
+ * - Concurrency: walks run one after another unless the profile declares groups of interfaces with
+ *   independent counters (policy.lockout.independentCounters): then one lane per group, the lanes
+ *   at the same time (harness/oracles/lockout-lanes.ts); every record names its interface.
+ * - Waits follow the declared durations and end when the good login works again; within a lane
+ *   the walk already ended with the account usable (the lock is shared across interfaces on many
+ *   devices), and teardown waits, bounded by T + tolerance, until a good login works.
  */
 import type { AlertFeed } from '../harness/protocols/capabilities/alerts.js';
-import { isRefusal } from '../harness/protocols/capabilities/auth-surface.js';
 import type { ClosableSurface } from '../harness/protocols/protocol.js';
 import { alertSource, loginInterfaces, type LoginInterface } from '../harness/protocols/registry.js';
 import { acceptedPastThreshold, lockoutWalk, type LockoutPolicy, type LockoutWalkResult } from '../harness/oracles/lockout-walk.js';
-import { lockAlertJudgement } from '../harness/oracles/lockout-alert.js';
+import { FailureLog, lockAlertJudgement } from '../harness/oracles/lockout-alert.js';
 import { lockEpisode } from '../harness/oracles/lockout-episode.js';
+import { lockoutLanes, runLanes } from '../harness/oracles/lockout-lanes.js';
 import { sharedCounterCheck, sharingEndpoints } from '../harness/oracles/lockout-shared.js';
 import { untilUsable } from '../harness/oracles/lockout-wait.js';
+import { undeclaredLockProbe } from '../harness/oracles/lockout-undeclared.js';
 import type { ResolvedAccount } from '../harness/profile/secrets.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { scenario } from '../harness/runner/scenario.js';
@@ -112,74 +114,83 @@ export default scenario({
     const surfaces: Map<AuthIface, ClosableSurface> = ctx.logins(ifaces);
     const l = t.policy.lockout;
     if (!l) return undeclared(ctx, surfaces, acctOn);
-    // Set when a walk may have left the account locked (it locked and was not seen to unlock).
-    let lockedOn: { iface: AuthIface; acct: ResolvedAccount } | undefined;
+    // Walks overlap only where the profile declares the counters independent (one lane otherwise).
+    const lanes = lockoutLanes(t, ifaces);
+    if (lanes.length > 1) ctx.log(`lockout walks in ${lanes.length} concurrent lanes (policy.lockout.independentCounters): ${lanes.map((lane) => lane.join(' then ')).join(' | ')}`);
+    // Per lane, set when a walk may have left the account locked (it locked and was not seen to unlock).
+    const lockedOn = new Map<number, { iface: AuthIface; acct: ResolvedAccount }>();
     // Teardown waits out a whole lock plus a few attempts: bounded by the declared timings, not a fixed figure.
     const unlockWaitMs = (iface: AuthIface) => l.durationMs + l.toleranceMs + 2 * lockIfaces(t).find((i) => i.iface === iface)!.login.attemptBoundMs(t);
     ctx.defer(
       'wait until a locked account logs in again',
       async () => {
-        if (lockedOn) await waitUsable(ctx, [surfaces.get(lockedOn.iface)!], lockedOn.acct, l.durationMs + l.toleranceMs, AbortSignal.timeout(unlockWaitMs(lockedOn.iface)));
+        await Promise.all([...lockedOn.values()].map((lk) => waitUsable(ctx, surfaces.get(lk.iface)!, lk.acct, l.durationMs + l.toleranceMs, AbortSignal.timeout(unlockWaitMs(lk.iface)))));
       },
       { timeoutMs: Math.max(...ifaces.map(unlockWaitMs)) + 1000 },
     );
 
     const alerts = await alertWatch(ctx);
-    // Interfaces whose walk showed the declared lock (the shared-counter check builds on them).
-    const lockWorks = new Set<AuthIface>();
+    // Wrong passwords per lane, so a lock alert is not credited to the lock of a walk beside it.
+    const failures = new FailureLog();
     const policy: LockoutPolicy = { threshold: l.threshold, durationMs: l.durationMs, toleranceMs: l.toleranceMs, resetOnSuccess: l.resetOnSuccess };
-    await ctx.forEachInterface(ifaces, async (iface) => {
-      const acct = acctOn(iface);
-      // A lock left by the previous walk may cover this interface too (one account database), when it is the same account.
-      if (lockedOn && lockedOn.acct.username === acct.username) await waitUsable(ctx, [surfaces.get(iface)!], acct, l.durationMs + l.toleranceMs, ctx.signal);
-      lockedOn = undefined;
-      if (iface !== 'console') ctx.log(`[${iface}] every attempt uses a fresh connection: a lock at N also shows reconnecting does not reset the counter`);
-      let lockAt: number | undefined;
-      const walk = await lockoutWalk(policy, {
-        surface: surfaces.get(iface)!,
-        username: acct.username,
-        good: acct.password,
-        bad: BAD_PASSWORD,
-        signal: ctx.signal,
-        sleep: (ms) => ctx.sleep(ms),
-        onStep: (s) => {
-          // The N-th failure may be processed any time during its attempt: date the lock from its start.
-          if (s.label === `threshold bad #${l.threshold}`) lockAt = Date.now() - s.durationMs;
-          ctx.log(`[${iface}] ${s.label}: ${s.outcome} (${s.detail}) at ${s.atMs} ms`, { iface, step: s });
-        },
+    await runLanes(lanes, async (lane, n) => {
+      const surfaceOf = (iface: AuthIface) => failures.watch(surfaces.get(iface)!, n, BAD_PASSWORD);
+      // Interfaces whose walk showed the declared lock (the shared-counter check builds on them).
+      const lockWorks = new Set<AuthIface>();
+      await ctx.forEachInterface(lane, async (iface) => {
+        const acct = acctOn(iface);
+        const surface = surfaceOf(iface);
+        // A lock left by the lane's previous walk may cover this interface too (one account database), when it is the same account.
+        if (lockedOn.get(n)?.acct.username === acct.username) await waitUsable(ctx, surface, acct, l.durationMs + l.toleranceMs, ctx.signal);
+        lockedOn.delete(n);
+        if (iface !== 'console') ctx.log(`[${iface}] every attempt uses a fresh connection: a lock at N also shows reconnecting does not reset the counter`, { iface });
+        let lockAt: number | undefined;
+        const walk = await lockoutWalk(policy, {
+          surface,
+          username: acct.username,
+          good: acct.password,
+          bad: BAD_PASSWORD,
+          signal: ctx.signal,
+          sleep: (ms) => ctx.sleep(ms),
+          onStep: (s) => {
+            // The N-th failure may be processed any time during its attempt: date the lock from its start.
+            if (s.label === `threshold bad #${l.threshold}`) lockAt = Date.now() - s.durationMs;
+            ctx.log(`[${iface}] ${s.label}: ${s.outcome} (${s.detail}) at ${s.atMs} ms`, { iface, step: s });
+          },
+        });
+        const locked = walk.lockedAtThreshold || walk.measuredThreshold !== undefined;
+        if (locked && walk.steps.at(-1)?.outcome !== 'accepted') lockedOn.set(n, { iface, acct });
+        judge(ctx, iface, policy, walk);
+        const owner = { username: acct.username, rivals: (from: number, to: number) => failures.others(n, from, to) };
+        if (alerts && walk.lockedAtThreshold && lockAt !== undefined) await ctx.judge((out) => lockAlertJudgement(t, iface, alerts, lockAt!, ALERT_WINDOW_MS, (ms) => ctx.sleep(ms), owner, out));
+        // The rest of the promise needs a lock that holds as declared and has ended (the walk proved both).
+        if (!walk.lockedAtThreshold || walk.undecided || lockedOn.has(n)) return;
+        lockWorks.add(iface);
+        const other = ctx.accounts(iface).find((a) => a.username !== acct.username);
+        lockedOn.set(n, { iface, acct });
+        const episode = { threshold: l.threshold, durationMs: l.durationMs, toleranceMs: l.toleranceMs, scope: l.scope, extendsOnAttempt: l.extendsOnAttempt };
+        const io = { surface, iface, username: acct.username, good: acct.password, bad: BAD_PASSWORD, other, signal: ctx.signal, sleep: (ms: number) => ctx.sleep(ms), log: (text: string) => ctx.log(text, { iface }) };
+        const ep = await ctx.judge((out) => lockEpisode(episode, io, out));
+        if (ep?.usable) lockedOn.delete(n);
       });
-      const locked = walk.lockedAtThreshold || walk.measuredThreshold !== undefined;
-      if (locked && walk.steps.at(-1)?.outcome !== 'accepted') lockedOn = { iface, acct };
-      judge(ctx, iface, policy, walk);
-      if (alerts && walk.lockedAtThreshold && lockAt !== undefined) ctx.recordFindings(await lockAlertJudgement(t, iface, alerts, lockAt, ALERT_WINDOW_MS, (ms) => ctx.sleep(ms)));
-      // The rest of the promise needs a lock that holds as declared and has ended (the walk proved both).
-      if (!walk.lockedAtThreshold || walk.undecided || lockedOn) return;
-      lockWorks.add(iface);
-      const other = ctx.accounts(iface).find((a) => a.username !== acct.username);
-      lockedOn = { iface, acct };
-      const ep = ctx.recordFindings(
-        await lockEpisode(
-          { threshold: l.threshold, durationMs: l.durationMs, toleranceMs: l.toleranceMs, scope: l.scope, extendsOnAttempt: l.extendsOnAttempt },
-          { surface: surfaces.get(iface)!, iface, username: acct.username, good: acct.password, bad: BAD_PASSWORD, other, signal: ctx.signal, sleep: (ms) => ctx.sleep(ms), log: (text) => ctx.log(text, { iface }) },
-        ),
-      );
-      if (ep?.usable) lockedOn = undefined;
-    });
 
-    // The counter shared by the console endpoints declared as sharing accounts (failures spread over them).
-    for (const pair of sharingEndpoints(t, [...lockWorks])) {
-      if (ctx.signal.aborted) break;
-      const acct = acctOn(pair[0]);
-      if (!ctx.accounts(pair[1]).some((a) => a.username === acct.username)) {
-        ctx.log(`shared counter of ${pair.join(' and ')} not checked: ${acct.username} is not declared on ${pair[1]}`);
-        continue;
+      // The counter shared by the console endpoints declared as sharing accounts (failures spread over them; always one lane).
+      for (const pair of sharingEndpoints(t, [...lockWorks])) {
+        if (ctx.signal.aborted) break;
+        const acct = acctOn(pair[0]);
+        if (!ctx.accounts(pair[1]).some((a) => a.username === acct.username)) {
+          ctx.log(`shared counter of ${pair.join(' and ')} not checked: ${acct.username} is not declared on ${pair[1]}`, { iface: pair[0] });
+          continue;
+        }
+        const prev = lockedOn.get(n);
+        if (prev) await waitUsable(ctx, surfaceOf(prev.iface), prev.acct, l.durationMs + l.toleranceMs, ctx.signal);
+        lockedOn.set(n, { iface: pair[0], acct });
+        const endpoints = pair.map((iface) => ({ iface, surface: surfaceOf(iface) }));
+        const io = { endpoints, username: acct.username, good: acct.password, bad: BAD_PASSWORD, signal: ctx.signal, sleep: (ms: number) => ctx.sleep(ms), log: (text: string, iface: string) => ctx.log(text, { iface }) };
+        const r = await ctx.judge((out) => sharedCounterCheck(l, io, out));
+        if (r?.usable) lockedOn.delete(n);
       }
-      if (lockedOn) await waitUsable(ctx, [surfaces.get(lockedOn.iface)!], lockedOn.acct, l.durationMs + l.toleranceMs, ctx.signal);
-      lockedOn = { iface: pair[0], acct };
-      const endpoints = pair.map((iface) => ({ iface, surface: surfaces.get(iface)! }));
-      const r = ctx.recordFindings(await sharedCounterCheck(l, { endpoints, username: acct.username, good: acct.password, bad: BAD_PASSWORD, signal: ctx.signal, sleep: (ms) => ctx.sleep(ms), log: (text) => ctx.log(text) }));
-      if (r?.usable) lockedOn = undefined;
-    }
+    });
   },
 });
 
@@ -270,35 +281,19 @@ async function alertWatch(ctx: ScenarioContext): Promise<AlertFeed | undefined> 
 }
 
 /** Poll the good login until it works (the lock is over) or `maxMs` passes. */
-async function waitUsable(ctx: ScenarioContext, surfaces: ClosableSurface[], acct: ResolvedAccount, maxMs: number, signal: AbortSignal): Promise<void> {
-  const s = surfaces[0];
-  if (!s) return;
+async function waitUsable(ctx: ScenarioContext, s: ClosableSurface, acct: ResolvedAccount, maxMs: number, signal: AbortSignal): Promise<void> {
   const t0 = performance.now();
   const w = await untilUsable(s, acct.username, acct.password, { fromMs: 0, untilMs: maxMs, since: () => performance.now() - t0, signal, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), pollMs: 500 });
-  ctx.log(w.accepted ? `${acct.username} logs in again on ${s.iface}` : `${acct.username} still does not log in on ${s.iface} after ${maxMs} ms (${w.detail})`);
+  ctx.log(w.accepted ? `${acct.username} logs in again on ${s.iface}` : `${acct.username} still does not log in on ${s.iface} after ${maxMs} ms (${w.detail})`, { iface: s.iface });
 }
 
 /** No lockout declared: does the good password still work after REFERENCE_THRESHOLD failures? */
 async function undeclared(ctx: ScenarioContext, surfaces: Map<AuthIface, ClosableSurface>, acctOn: (iface: AuthIface) => ResolvedAccount): Promise<void> {
-  const n = REFERENCE_THRESHOLD;
   let lockedBy: AuthIface | undefined;
   await ctx.forEachInterface([...surfaces.keys()], async (iface) => {
-    if (lockedBy) return ctx.log(`[${iface}] not probed: the account may still be locked by the undeclared lock seen on ${lockedBy}`);
-    const s = surfaces.get(iface)!;
+    if (lockedBy) return ctx.log(`[${iface}] not probed: the account may still be locked by the undeclared lock seen on ${lockedBy}`, { iface });
     const acct = acctOn(iface);
-    const c = await s.attempt(acct.username, acct.password, ctx.signal);
-    ctx.control(`good login works on ${iface}`, { passed: c.outcome === 'accepted', actual: c.detail, iface, reason: `positive control failed on ${iface}: ${c.detail}` });
-    for (let i = 1; i <= n; i++) {
-      const b = await s.attempt(acct.username, BAD_PASSWORD, ctx.signal);
-      if (b.outcome === 'accepted') return ctx.fail(`wrong password accepted on ${iface}: there is no authentication to lock`, iface);
-      if (b.outcome === 'error') return ctx.inconclusive(`no decision for failed login #${i} on ${iface}: ${b.detail}`, iface);
-    }
-    const g = await s.attempt(acct.username, acct.password, ctx.signal);
-    if (g.outcome === 'accepted') return ctx.fail(`the profile declares no lockout and the good password is still accepted on ${iface} after ${n} failed logins (no lockout)`, iface);
-    if (isRefusal(g.outcome) || g.outcome === 'restricted') {
-      lockedBy = iface;
-      return ctx.inconclusive(`the good password is refused on ${iface} after ${n} failed logins, but the profile declares no lockout: declare policy.lockout to measure it`, iface);
-    }
-    ctx.inconclusive(`no decision for the good login after ${n} failures on ${iface}: ${g.detail}`, iface);
+    const io = { surface: surfaces.get(iface)!, iface, username: acct.username, good: acct.password, bad: BAD_PASSWORD, signal: ctx.signal };
+    if ((await ctx.judge((out) => undeclaredLockProbe(REFERENCE_THRESHOLD, io, out)))?.locked) lockedBy = iface;
   });
 }

@@ -54,8 +54,11 @@ export default scenario({
       const { protocol, login } = protocols.get(iface)!;
       if (!surface.unauthenticated) return ctx.notApplicable(`the ${protocol.name} protocol module has no unauthenticated-access probe`, iface);
       // The positive control logs in with an account the profile declares on this interface.
-      const account = ctx.account(iface, { any: true, prefer: login.controlRole === 'admin' ? 'admin' : 'non-admin' });
-      const r = await probeUnauthenticated(ctx, surface, account, protocol.name);
+      const need = { any: true, prefer: login.controlRole === 'admin' ? 'admin' : 'non-admin' } as const;
+      const account = ctx.account(iface, need);
+      // The others, for a control the first cannot complete (an MQTT account that may not read telemetry).
+      const alternatives = ctx.accounts(iface, need).filter((a) => a !== account);
+      const r = await probeUnauthenticated(ctx, surface, { ...account, alternatives }, protocol.name);
       record(ctx, iface, protocol.name, r);
     });
   },

@@ -8,7 +8,8 @@
  * - no extension: wrong passwords tried during the lock do not make it last beyond the declared
  *   duration plus tolerance (only when the profile declares `extendsOnAttempt: false`).
  * Each is its own check with its own steps in the evidence; a check that has no lock to observe
- * is not recorded (the reconnect FAIL says why).
+ * is not recorded (the reconnect FAIL says why). `out`: the scenario's sink (`ctx.judge`), written as
+ * findings are made, so a throw part-way loses nothing.
  */
 import { Findings, type Judgement } from '../core/finding.js';
 import { isRefusal, type AuthAttempt } from '../protocols/capabilities/auth-surface.js';
@@ -47,8 +48,8 @@ export interface EpisodeResult {
 /** The surface reconnects per attempt itself (MQTT, OPC UA) unless it holds a line open (a console). */
 const holdsLine = (s: ClosableSurface) => typeof s.close === 'function';
 
-export async function lockEpisode(p: EpisodePolicy, io: EpisodeIo): Promise<Judgement<EpisodeResult>> {
-  const f = new Findings();
+export async function lockEpisode(p: EpisodePolicy, io: EpisodeIo, out?: Findings): Promise<Judgement<EpisodeResult>> {
+  const f = new Findings(out);
   const { iface, surface } = io;
   const reopen = holdsLine(surface);
   const attempt = async (label: string, user: string, password: string): Promise<AuthAttempt & { startedAt: number }> => {
@@ -117,6 +118,8 @@ export async function lockEpisode(p: EpisodePolicy, io: EpisodeIo): Promise<Judg
     }
     const end = p.durationMs + p.toleranceMs;
     const back = tried ? await untilUsable(surface, io.username, io.good, { fromMs: p.durationMs, untilMs: end, since, signal: io.signal, sleep: io.sleep }) : undefined;
+    // A wait the harness cut short (cancelled, out of budget) observed nothing: never a device FAIL.
+    io.signal.throwIfAborted();
     if (!tried) f.note(`[${iface}] extension not checked: the lock of ${p.durationMs} ms left no time for an attempt before it ends`);
     else {
       f.note(`[${iface}] after ${tried} wrong password(s) during the lock: ${back!.accepted ? `logs in again ${back!.atMs} ms after the lock began` : `still refused ${back!.atMs} ms after the lock began (${back!.detail})`}`);

@@ -18,11 +18,13 @@ export interface SharedCounterIo {
   bad: string;
   signal: AbortSignal;
   sleep: (ms: number) => Promise<void>;
-  log: (text: string) => void;
+  /** Evidence line per attempt, with the interface it was made on. */
+  log: (text: string, iface: string) => void;
 }
 
-export async function sharedCounterCheck(p: { threshold: number; durationMs: number; toleranceMs: number }, io: SharedCounterIo): Promise<Judgement<{ usable: boolean }>> {
-  const f = new Findings();
+/** `out`: the scenario's sink (`ctx.judge`), written as findings are made. */
+export async function sharedCounterCheck(p: { threshold: number; durationMs: number; toleranceMs: number }, io: SharedCounterIo, out?: Findings): Promise<Judgement<{ usable: boolean }>> {
+  const f = new Findings(out);
   const names = io.endpoints.map((e) => e.iface);
   const pair = names.join('+');
   let lockAt = 0;
@@ -31,7 +33,7 @@ export async function sharedCounterCheck(p: { threshold: number; durationMs: num
     await surface.close?.().catch(() => undefined);
     lockAt = performance.now();
     const a = await surface.attempt(io.username, io.bad, io.signal);
-    io.log(`[${pair}] bad #${i + 1} on ${iface} (new connection): ${a.outcome} (${a.detail})`);
+    io.log(`[${pair}] bad #${i + 1} on ${iface} (new connection): ${a.outcome} (${a.detail})`, iface);
     if (a.outcome === 'accepted') return f.with({ usable: true });
   }
   // The good password on every endpoint: a shared counter locked the account on all of them.
@@ -40,7 +42,7 @@ export async function sharedCounterCheck(p: { threshold: number; durationMs: num
   let refusedOn: ClosableSurface | undefined;
   for (const { iface, surface } of io.endpoints) {
     const g = await surface.attempt(io.username, io.good, io.signal);
-    io.log(`[${pair}] good on ${iface} after ${p.threshold} failures spread over ${pair}: ${g.outcome} (${g.detail})`);
+    io.log(`[${pair}] good on ${iface} after ${p.threshold} failures spread over ${pair}: ${g.outcome} (${g.detail})`, iface);
     if (g.outcome === 'error') {
       f.verdict('INCONCLUSIVE', `no decision for the good login on ${iface} after failures spread over ${pair}: ${g.detail}`, iface);
       return f.with({ usable: false });

@@ -1,4 +1,5 @@
 import { isRefusal, type AuthAttempt, type AuthSurface } from '../protocols/capabilities/auth-surface.js';
+import { untilUsable } from './lockout-wait.js';
 
 /** Declared lockout policy, in the terms the walk needs. */
 export interface LockoutPolicy {
@@ -59,7 +60,8 @@ export interface WalkIo {
 /**
  * OWASP WSTG-ATHN-03 boundary walk against one auth surface: control, N-1 failures then good
  * (must work), N failures then good (must be refused), good just before T (refused), then good
- * until accepted (measures the actual lock duration). Waits follow the declared durations.
+ * until accepted (measures the actual lock duration). Waits follow the declared durations and end
+ * when the good login works again.
  */
 export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<LockoutWalkResult> {
   const t0 = performance.now();
@@ -79,6 +81,16 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
   };
   const failures = async (n: number, label: string) => {
     for (let i = 1; i <= n; i++) await tryOnce(`${label} bad #${i}`, 'bad');
+  };
+  // Waiting out a lock the walk does not measure: poll the good login until it works again,
+  // bounded by the declared duration plus tolerance (a working login ends the wait, not a timer).
+  const waitOut = async () => {
+    const from = performance.now();
+    const w = await untilUsable(io.surface, io.username, io.good, { fromMs: 0, untilMs: policy.durationMs + policy.toleranceMs, since: () => performance.now() - from, signal: io.signal, sleep: io.sleep });
+    if (!w.accepted) return;
+    const s: LockoutStep = { label: 'good once the lock is over', password: 'good', outcome: 'accepted', detail: w.detail, atMs: Math.round(performance.now() - t0), durationMs: 0 };
+    steps.push(s);
+    io.onStep?.(s);
   };
 
   // 0. positive control
@@ -100,8 +112,8 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
   res.belowThresholdOk = below;
   if (res.undecided) return res;
   if (!below) {
-    // Locked early: wait out the declared lock (plus tolerance) so later steps start clean.
-    await io.sleep(policy.durationMs + policy.toleranceMs);
+    // Locked early: wait out the lock so later steps start clean.
+    await waitOut();
     return res;
   }
 
@@ -124,7 +136,7 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
       const g = await tryOnce(`good after ${k} failures`, 'good');
       if (isRefusal(g.outcome)) {
         res.measuredThreshold = k;
-        await io.sleep(policy.durationMs + policy.toleranceMs);
+        await waitOut();
         break;
       }
     }

@@ -132,9 +132,39 @@ function referenceIssues(t: TargetProfile, declared: Set<string>, written: { loc
   return out;
 }
 
+/**
+ * `policy.lockout.independentCounters`: each id a lockout interface of the profile, in one group at
+ * most, and console endpoints that share accounts (one counter) never in different groups: their
+ * walks must not run at the same time.
+ */
+function lockoutGroupIssues(t: TargetProfile, declared: Set<string>): ProfileIssue[] {
+  const l = t.policy.lockout;
+  if (!l?.independentCounters) return [];
+  const out: ProfileIssue[] = [];
+  const covered = (id: string) => l.interfaces.includes(id) || (id.startsWith('console-') && l.interfaces.includes('console'));
+  const groupOf = new Map<string, number>();
+  l.independentCounters.forEach((g, gi) =>
+    g.forEach((id, i) => {
+      const path = `policy.lockout.independentCounters.${gi}.${i}`;
+      if (!declared.has(id) || !isLoginInterface(id)) out.push({ path, message: `"${id}" is not a login interface of this profile (expected one of: ${[...declared].filter(isLoginInterface).join(', ') || 'none declared'})` });
+      else if (!covered(id)) out.push({ path, message: `"${id}" is not covered by the lock (expected an interface of policy.lockout.interfaces: ${l.interfaces.join(', ')})` });
+      else if (groupOf.has(id)) out.push({ path, message: `"${id}" is already in group ${groupOf.get(id)} (expected each interface in one group at most)` });
+      else groupOf.set(id, gi);
+    }),
+  );
+  for (const [key, ep] of Object.entries(t.interfaces.console?.endpoints ?? {})) {
+    const id = `console-${key}`;
+    const [a, b] = [groupOf.get('console'), groupOf.get(id)];
+    if (ep.sharesAccounts && a !== b) {
+      out.push({ path: 'policy.lockout.independentCounters', message: `console and ${id} share accounts (interfaces.console.endpoints.${key}.sharesAccounts), so they share one failure counter (expected them in the same group, or both in none)` });
+    }
+  }
+  return out;
+}
+
 /** Every cross-field problem of a schema-valid profile `t`; `raw` is what the file held (before defaults and disabling). */
 export function profileInconsistencies(t: TargetProfile, raw: unknown): ProfileIssue[] {
   const lockout = (raw as { policy?: { lockout?: { interfaces?: unknown } } } | undefined)?.policy?.lockout;
   const written = { lockoutInterfaces: !!lockout && typeof lockout === 'object' && lockout.interfaces !== undefined };
-  return [...referenceIssues(t, declaredInterfaces(raw), written), ...rangeIssues(t), ...genericIssues(t)];
+  return [...referenceIssues(t, declaredInterfaces(raw), written), ...lockoutGroupIssues(t, declaredInterfaces(raw)), ...rangeIssues(t), ...genericIssues(t)];
 }

@@ -333,6 +333,15 @@ export const Policy = z
         toleranceMs: envNumber(z.number().int().nonnegative().default(1000)),
         /** Whether a wrong password tried while locked restarts the lock (false: the lock ends durationMs after it began, whatever is tried). */
         extendsOnAttempt: z.boolean().default(false),
+        /**
+         * Groups of lockout interface ids (`console`, `console-tcp`, `mqtt`, ...) whose failure
+         * counters and locks are independent of every other interface's (e.g. separate account
+         * databases). Walks of different groups run at the same time; within a group, and among the
+         * interfaces in no group (one more group), one after another. Absent: every walk one after
+         * another, as a device may count failures of all interfaces together. Console endpoints that
+         * share accounts share a counter: they must be in the same group.
+         */
+        independentCounters: z.array(z.array(z.string().min(1)).min(1)).optional(),
       })
       .strict()
       .optional(),

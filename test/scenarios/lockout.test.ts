@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import lockout from '../../scenarios/lockout.scenario.js';
 import type { TargetProfile } from '../../harness/profile/target-schema.js';
@@ -56,8 +57,11 @@ describe.skipIf(sim.skip)('lockout against the simulator', () => {
   test('alerts switch off alone → FAIL "lock raised no alert", the lock itself is fine', { timeout: 120_000 }, async () => {
     const { result } = await runWithDeclared(lockout, { profile: 'hardened', config: shortSim({ switches: { alerts: false } }), declare: declareShort });
     expect(result.verdict).toBe('FAIL');
-    // The profile's console has two endpoints (serial line, then its TCP port): each is walked.
-    expect(result.reason).toMatch(/^\[console\] lock on console raised no alert on gw\/gw-sim-01\/alert within 5 s; \[console-tcp\] lock on console-tcp raised no alert .*; \[mqtt\] lock on mqtt raised no alert/);
+    // The profile's console has two endpoints (serial line, then its TCP port): each is walked. The
+    // console lane and the MQTT lane run at the same time (independentCounters), so their FAILs
+    // come in the order they were proven.
+    const fails = result.reason.split('; ').slice(0, 3);
+    expect(fails.sort(), result.reason).toEqual(['console', 'console-tcp', 'mqtt'].map((i) => `[${i}] lock on ${i} raised no alert on gw/gw-sim-01/alert within 5 s`).sort());
     expect(result.measurements.find((m) => m.name === 'lockoutThreshold[console]')?.passed).toBe(true);
   });
 
@@ -158,6 +162,29 @@ describe.skipIf(sim.skip)('lockout against the simulator', () => {
     });
     expect(result.verdict).toBe('FAIL');
     expect(result.reason).toBe('[mqtt] lock on mqtt is per account, not per source: scada still logs in from the same source during the lock (declared scope: source)');
+  });
+
+  test('walks declared independent run at the same time, with the verdicts of a run one after another, every record naming its interface', { timeout: 240_000 }, async () => {
+    // lockoutPerSource: the scope check FAILs, everything else PASSes; the same in both runs.
+    const config = shortSim({ switches: { lockoutPerSource: true } });
+    const sequential = await runWithDeclared(lockout, { profile: 'hardened', config, declare: (t) => (declareShort(t), delete t.policy.lockout!.independentCounters) });
+    const concurrent = await runWithDeclared(lockout, { profile: 'hardened', config, declare: declareShort });
+    const verdicts = (r: typeof sequential.result) => (r.checks ?? []).map((c) => `${c.name} [${c.iface ?? ''}] ${c.verdict}`).sort();
+    expect(concurrent.result.verdict).toBe('FAIL');
+    expect(verdicts(concurrent.result)).toEqual(verdicts(sequential.result));
+    expect(concurrent.result.perInterface).toEqual(sequential.result.perInterface);
+    expect(checkOf(concurrent.result, 'lockoutScope[mqtt]')).toBe('FAIL');
+    expect(checkOf(concurrent.result, 'lockAlertLatency[mqtt]')).toBe('PASS');
+
+    const records = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; channel: string; text?: string; attrs?: Record<string, any> });
+    const seqOf = (rs: ReturnType<typeof records>, text: string) => rs.find((r) => r.text?.startsWith(text))?.seq ?? -1;
+    const [seqRun, conRun] = [records(sequential.evidenceFile), records(concurrent.evidenceFile)];
+    // One after another: MQTT starts after console's walk and episode; concurrently: while they run.
+    expect(seqOf(seqRun, 'interface mqtt: start')).toBeGreaterThan(seqOf(seqRun, 'check lockoutNotExtended[console]'));
+    expect(seqOf(conRun, 'interface mqtt: start')).toBeLessThan(seqOf(conRun, 'check lockoutNotExtended[console]'));
+    const names = (r: (typeof conRun)[number]) => r.attrs?.iface || r.attrs?.assertion?.iface || r.attrs?.measurement?.iface || /^(\[[\w+-]+\] |interface [\w-]+: )/.test(r.text ?? '');
+    const scenarioLevel = /^(run |scenario lockout|lockout walks in 2 concurrent lanes|teardown: )/;
+    expect(conRun.filter((r) => r.channel === 'harness' && !scenarioLevel.test(r.text ?? '') && !names(r)).map((r) => r.text)).toEqual([]);
   });
 
   test('hostile → ERROR or INCONCLUSIVE within the budget', { timeout: 120_000 }, async () => {

@@ -49,6 +49,11 @@ export function noControlAccount(f: InterfaceFindings, what: string): Unauthenti
 export interface ControlAccount {
   username: string;
   password: string;
+  /**
+   * The other declared accounts on the interface, preferred first: a probe whose control needs
+   * something this account cannot do (MQTT: receive telemetry) tries them before giving up.
+   */
+  alternatives?: readonly ControlAccount[];
 }
 
 export interface AuthSurface {

@@ -1,3 +1,4 @@
+import type { Findings } from '../../core/finding.js';
 import type { ConsoleChannel, LoginResult } from './console-channel.js';
 import type { ChannelContext } from '../transport/channel.js';
 import { compilePattern } from '../../profile/pattern.js';
@@ -120,12 +121,12 @@ export class ConsoleAuthSurface implements AuthSurface {
    * Positive control, then no shell and no command without a login: on the same line, or on a
    * new connection where the logout closed it (a session per connection).
    */
-  async unauthenticated(account: ControlAccount | undefined, signal: AbortSignal): Promise<UnauthenticatedResult> {
+  async unauthenticated(account: ControlAccount | undefined, signal: AbortSignal, out?: Findings): Promise<UnauthenticatedResult> {
     const afterLogout = async () => {
       await this.line.endSession();
       return this.open(signal);
     };
-    return consoleUnauthenticated(await this.open(signal), afterLogout, this.cfg, this.iface, account, signal);
+    return consoleUnauthenticated(await this.open(signal), afterLogout, this.cfg, this.iface, account, signal, out);
   }
 
   async close(): Promise<void> {

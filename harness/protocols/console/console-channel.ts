@@ -77,6 +77,11 @@ export class ConsoleChannel {
   private readonly norm = new ConsoleTextNormalizer();
   private readonly prompts: Record<PromptName, RegExp | undefined>;
   private notify: (() => void) | undefined;
+  /**
+   * The login prompt a logout ended at, while nothing has arrived or been sent since: the next login
+   * starts from it at once instead of waiting for the console to settle and waking it.
+   */
+  private atLoginPrompt = false;
 
   private constructor(
     readonly iface: ConsoleInterface,
@@ -138,12 +143,14 @@ export class ConsoleChannel {
 
   /** Send a line (plus the profile's line ending); its echo will not be matched by later waits. */
   async send(line: string, opts: OpOptions = {}): Promise<void> {
+    this.atLoginPrompt = false;
     this.pendingEcho = line + '\n';
     await this.transport.write(line + this.iface.lineEnding, opts);
   }
 
   /** Send raw bytes/characters (no line ending, no echo expected). */
   async sendRaw(data: string | Uint8Array, opts: OpOptions & { text?: string } = {}): Promise<void> {
+    this.atLoginPrompt = false;
     this.pendingEcho = '';
     await this.transport.write(data, opts);
   }
@@ -233,27 +240,28 @@ export class ConsoleChannel {
       return result(e.kind === 'closed' ? 'closed' : e.kind === 'garbage' ? 'unexpected' : 'timeout', promptSeen ? { promptSeen } : {});
     };
 
-    // 1. Where is the console? Look at what is already there, then wake it.
+    // 1. Where is the console? At the login prompt our logout just saw, or look at what is there, then wake it.
     const where = pick('login', 'password', 'adminShell', 'shell', 'failure', 'locked');
-    let w = await this.tryWaitFor(where, { signal: opts.signal, timeoutMs: Math.min(opts.quietMs ?? 300, T) });
-    for (let i = 0; i < 3 && (!w || w.matched !== 'login'); i++) {
-      if (w && (w.matched === 'shell' || w.matched === 'adminShell')) {
-        return result('shell', { promptSeen: w.matched, shellLevel: w.matched === 'adminShell' ? 'admin' : 'user', alreadyLoggedIn: true });
+    let at = this.takeLoginPrompt() ? 'login' : (await this.tryWaitFor(where, { signal: opts.signal, timeoutMs: Math.min(opts.quietMs ?? 300, T) }))?.matched;
+    for (let i = 0; i < 3 && at !== 'login'; i++) {
+      if (at === 'shell' || at === 'adminShell') {
+        return result('shell', { promptSeen: at, shellLevel: at === 'adminShell' ? 'admin' : 'user', alreadyLoggedIn: true });
       }
       if (this.transport.closed) return result('closed');
       // Nothing yet, or stale failure text: wake the console. At a stale password prompt the wakeup
       // is an empty password (one failed attempt on the device, visible in the transcript).
-      if (!w || w.matched === 'password') await this.sendRaw(this.iface.wakeup, { ...o, text: `wakeup ${printable(this.iface.wakeup)}` });
+      if (!at || at === 'password') await this.sendRaw(this.iface.wakeup, { ...o, text: `wakeup ${printable(this.iface.wakeup)}` });
       try {
-        w = await this.waitFor(where, step('login'));
+        at = (await this.waitFor(where, step('login'))).matched;
       } catch (e) {
         return failed(e);
       }
     }
-    if (!w || w.matched !== 'login') return result('unexpected', w ? { promptSeen: w.matched as PromptName } : {});
+    if (at !== 'login') return result('unexpected', at ? { promptSeen: at as PromptName } : {});
 
     // 2. User name.
     await this.send(username, o);
+    let w: WaitResult;
     try {
       w = await this.waitFor(pick('password', 'adminShell', 'shell', 'failure', 'locked', 'login'), step('password'));
     } catch (e) {
@@ -270,10 +278,13 @@ export class ConsoleChannel {
 
     // 3. Password: one write, rx held so an echo of it stays in one (redacted) record.
     this.transport.holdRx(true);
+    this.atLoginPrompt = false;
     try {
       this.pendingEcho = '';
       await this.transport.write(password + this.iface.lineEnding, { ...o, text: `[password, ${password.length} chars]${printable(this.iface.lineEnding)}` });
       w = await this.waitFor(pick('adminShell', 'shell', 'failure', 'locked', 'login', 'password'), step('verdict'));
+      // Refused by a new login prompt alone: the next attempt starts from it.
+      this.atLoginPrompt = w.matched === 'login' && !this.buffer.trim();
     } catch (e) {
       return failed(e, 'password');
     } finally {
@@ -299,6 +310,8 @@ export class ConsoleChannel {
     await this.send(this.iface.commands.logout, opts);
     try {
       const w = await this.waitFor(this.patterns(['login', 'idleLogout']), opts);
+      // The login prompt with nothing after it: the next login or probe may start from it.
+      this.atLoginPrompt = w.matched === 'login' && !this.buffer.trim();
       return { ok: true, promptSeen: w.matched };
     } catch (e) {
       if (e instanceof ConsoleWaitError && e.kind === 'closed') return { ok: true };
@@ -322,8 +335,11 @@ export class ConsoleChannel {
       ['CR', '\r'],
       ['Ctrl-C', '\x03'],
     ];
+    // At the login prompt our logout saw, the look is done: nothing came by itself since; wake it at once.
+    const skipLook = this.takeLoginPrompt();
     for (const [after, bytes] of steps) {
       if (this.transport.closed) break;
+      if (bytes === undefined && skipLook) continue;
       if (bytes !== undefined) await this.sendRaw(bytes, { signal: opts.signal, timeoutMs: T, text: `${after} ${printable(bytes)}` });
       const w = await this.tryWaitFor(pats, { signal: opts.signal, timeoutMs: stepMs });
       if (w) {
@@ -364,6 +380,13 @@ export class ConsoleChannel {
     }
   }
 
+  /** Whether the console still shows the login prompt our logout ended at (asked once: the caller goes on from it). */
+  private takeLoginPrompt(): boolean {
+    const resting = this.atLoginPrompt && !this.buffer.trim() && !this.transport.closed;
+    this.atLoginPrompt = false;
+    return resting;
+  }
+
   private patterns(names: PromptName[]): Record<string, RegExp> {
     const out: Record<string, RegExp> = {};
     for (const n of names) {
@@ -380,6 +403,8 @@ export class ConsoleChannel {
   private onBytes(b: Buffer): void {
     const text = this.norm.feed(b);
     if (!text) return;
+    // Anything visible after the prompt means the console is no longer (only) at it.
+    if (text.trim()) this.atLoginPrompt = false;
     this.transcriptText += text;
     if (this.transcriptText.length > TRANSCRIPT_MAX) {
       const cut = this.transcriptText.length - TRANSCRIPT_MAX / 2;

@@ -1,4 +1,4 @@
-import type { Judgement } from '../../core/finding.js';
+import type { Findings, Judgement } from '../../core/finding.js';
 import { compilePattern } from '../../profile/pattern.js';
 import type { ResolvedAccount } from '../../profile/secrets.js';
 import type { ConsoleInterface } from '../../profile/target-schema.js';
@@ -12,10 +12,10 @@ import { ConsoleChannel } from './console-channel.js';
  * Idle console session: log in (the positive control runs the status command), then stay silent
  * and watch for the declared idle-logout message, a login prompt or the line closing. The idle
  * time runs from our last byte to the message. Judged by effect: whatever the console printed, the
- * status command is then sent once more and must NOT run.
+ * status command is then sent once more and must NOT run. `out`: the scenario's sink (a throw loses nothing).
  */
-export async function consoleIdleSession(cfg: ConsoleInterface, iface: string, acct: ResolvedAccount, wait: IdleWait, run: ProbeRun): Promise<Judgement> {
-  const f = new InterfaceFindings(iface);
+export async function consoleIdleSession(cfg: ConsoleInterface, iface: string, acct: ResolvedAccount, wait: IdleWait, run: ProbeRun, out?: Findings): Promise<Judgement> {
+  const f = new InterfaceFindings(iface, out);
   const { signal } = run;
   const statusOk = compilePattern(cfg.responses.statusOk);
   const limitMs = wait.idleTimeoutMs + wait.marginMs;

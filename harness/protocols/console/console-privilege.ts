@@ -1,4 +1,4 @@
-import type { Judgement } from '../../core/finding.js';
+import type { Findings, Judgement } from '../../core/finding.js';
 import { compilePattern } from '../../profile/pattern.js';
 import type { ResolvedAccount } from '../../profile/secrets.js';
 import type { ConsoleInterface } from '../../profile/target-schema.js';
@@ -13,9 +13,10 @@ import { consolePointValue, pointValuePattern } from './console-point.js';
  * steps are sequential: admin reads the value and makes an in-range write that must show in the
  * status output and on the field monitor (positive control); the non-admin writes a different
  * value and the field monitor is watched at once; the admin reads back. Restored in teardown.
+ * `out`: the scenario's sink, written as findings are made, so a throw part-way loses nothing.
  */
-export async function consolePrivilege(cfg: ConsoleInterface, iface: string, { admin, user }: PrivilegeAccounts, plan: WritePlan, run: ProbeRun): Promise<Judgement> {
-  const f = new InterfaceFindings(iface);
+export async function consolePrivilege(cfg: ConsoleInterface, iface: string, { admin, user }: PrivilegeAccounts, plan: WritePlan, run: ProbeRun, out?: Findings): Promise<Judgement> {
+  const f = new InterfaceFindings(iface, out);
   const tpl = cfg.commands.setPoint!;
   const cname = plan.point.console!.name;
   const con = run.track(await ConsoleChannel.open(cfg, run.channelCtx));
@@ -63,15 +64,15 @@ export async function consolePrivilege(cfg: ConsoleInterface, iface: string, { a
 
   // Positive control: the admin's write takes effect (status output and field monitor).
   const ctl = await session(admin, async () => {
-    const out = (await con.run(setCmd(values.adminValue))).output;
+    const output = (await con.run(setCmd(values.adminValue))).output;
     const seen = await field.watchFor(values.adminValue, cfg.timeoutMs);
-    return { out, seen, readBack: await readValue() };
+    return { output, seen, readBack: await readValue() };
   });
   if (!ctl) return f;
-  const { out, seen, readBack: ctlBack } = ctl.value;
+  const { output, seen, readBack: ctlBack } = ctl.value;
   const took = f.control(`admin sets ${plan.name} = ${values.adminValue} via ${iface}`, {
-    passed: !rejected.test(out) && ctlBack !== undefined && plan.same(ctlBack, values.adminValue) && (!field.monitored || seen.hit),
-    actual: { output: out.slice(0, 120), readBack: ctlBack, field: seen.summary },
+    passed: !rejected.test(output) && ctlBack !== undefined && plan.same(ctlBack, values.adminValue) && (!field.monitored || seen.hit),
+    actual: { output: output.slice(0, 120), readBack: ctlBack, field: seen.summary },
     reason: `console positive control failed: admin write ${plan.name} = ${values.adminValue} did not take effect (read-back ${ctlBack}; ${seen.summary})`,
   });
   if (!took) return f;

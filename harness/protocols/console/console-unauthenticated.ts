@@ -1,3 +1,4 @@
+import type { Findings } from '../../core/finding.js';
 import { compilePattern } from '../../profile/pattern.js';
 import type { ConsoleInterface } from '../../profile/target-schema.js';
 import { noControlAccount, type ControlAccount, type UnauthenticatedResult } from '../capabilities/auth-surface.js';
@@ -10,6 +11,7 @@ import type { ConsoleChannel } from './console-channel.js';
  * and (2) type the status command at the login prompt: its output must NOT appear (judged by the
  * output, not by what the prompt looks like). `afterLogout` gives the line to probe after the logout:
  * the same one, or a new connection where the device ends a session by closing the line.
+ * `out`: the scenario's sink, written as findings are made, so a throw part-way loses nothing.
  */
 export async function consoleUnauthenticated(
   con: ConsoleChannel,
@@ -18,8 +20,9 @@ export async function consoleUnauthenticated(
   iface: string,
   acct: ControlAccount | undefined,
   signal: AbortSignal,
+  out?: Findings,
 ): Promise<UnauthenticatedResult> {
-  const f = new InterfaceFindings(iface);
+  const f = new InterfaceFindings(iface, out);
   const result = (outcome: UnauthenticatedResult['outcome'], detail: string): UnauthenticatedResult => ({ findings: f.findings, outcome, detail });
   if (!acct) return noControlAccount(f, iface);
   const statusOk = compilePattern(cfg.responses.statusOk);

@@ -53,12 +53,12 @@ const consoleProtocol: ProtocolModule = {
     unsupported: (t) => (!cfg(t).commands.setPoint ? 'profile declares no console set-point command (commands.setPoint)' : !cfg(t).responses.rejected ? 'profile declares no console refusal pattern (responses.rejected)' : undefined),
     maps: (p) => p.console !== undefined,
     noPoint: 'no writable numeric point with a console name is declared',
-    probe: (t, iface, accounts, plan, run) => consolePrivilege(consoleConfig(t, iface), iface, accounts, plan, run),
+    probe: (t, iface, accounts, plan, run, out) => consolePrivilege(consoleConfig(t, iface), iface, accounts, plan, run, out),
     // Five logins (each: login, a command, logout), the admin's write and read-backs, two field watches.
     boundMs: (t) => 30 * cfg(t).timeoutMs,
   },
   idleSession: {
-    probe: (t, iface, account, wait, run) => consoleIdleSession(consoleConfig(t, iface), iface, account, wait, run),
+    probe: (t, iface, account, wait, run, out) => consoleIdleSession(consoleConfig(t, iface), iface, account, wait, run, out),
     // Open, login (about six prompt waits), the status command, the after-check and logout.
     boundMs: (t) => 12 * cfg(t).timeoutMs,
   },

@@ -44,12 +44,12 @@ const mqttProtocol: ProtocolModule = {
   privilege: {
     maps: (p) => p.mqtt !== undefined,
     noPoint: 'no writable numeric point with an MQTT name is declared',
-    probe: (t, iface, accounts, plan, run) => mqttPrivilege(cfg(t), iface, accounts, plan, run),
+    probe: (t, iface, accounts, plan, run, out) => mqttPrivilege(cfg(t), iface, accounts, plan, run, out),
     // Two connects, two subscriptions, the first telemetry, two observed commands.
     boundMs: (t) => 8 * cfg(t).timeoutMs,
   },
   secureChannel: {
-    probe: (t, iface, account, run) => mqttPlaintext(t, cfg(t), iface, account, run),
+    probe: (t, iface, account, run, out) => mqttPlaintext(t, cfg(t), iface, account, run, out),
     // The TLS control and up to two plaintext CONNECTs, each with TLS set-up or a connect deadline.
     boundMs: (t) => 6 * cfg(t).timeoutMs,
   },

@@ -7,7 +7,7 @@
  */
 import type { MqttInterface, Point } from '../../profile/target-schema.js';
 import type { ControlAccount } from '../capabilities/auth-surface.js';
-import type { ChannelContext } from '../transport/channel.js';
+import { ChannelError, type ChannelContext } from '../transport/channel.js';
 import { MqttChannel, type ReceivedMessage } from './mqtt-channel.js';
 import { telemetryPointValue } from './telemetry-value.js';
 
@@ -58,16 +58,23 @@ export async function mqttAnonymousCommand(
   const obs = watch.channel;
   const seen: ReceivedMessage[] = [];
   obs.onMessage(cfg.topics.telemetry, (m) => seen.push(m));
-  const valueAfter = async (from: number, want: number): Promise<number | undefined> => {
+  /**
+   * The point's value once telemetry shows `want` (at once), else the last value seen after the
+   * whole window. A window cut short (run cancelled, observer dropped) shows nothing: "no effect"
+   * needs all of it, so that ends as a throw or `cut`, never as a value.
+   */
+  const valueAfter = async (from: number, want: number): Promise<{ last?: number; cut?: string }> => {
     const until = Date.now() + wait;
     let last: number | undefined;
-    for (let i = from; Date.now() < until && !signal.aborted; ) {
+    for (let i = from; Date.now() < until; ) {
+      if (signal.aborted) throw new ChannelError('aborted', 'anonymous MQTT command probe cancelled');
       if (seen.length > i) {
         last = telemetryPointValue(seen[i++]!.text, point.name);
-        if (same(last, want)) return last;
-      } else await new Promise((r) => setTimeout(r, 10));
+        if (same(last, want)) return { last };
+      } else if (!obs.connected) return { cut: `the observer '${acct.username}' was disconnected before the ${wait} ms window ended` };
+      else await new Promise((r) => setTimeout(r, 10));
     }
-    return last;
+    return { last };
   };
   let anon: MqttChannel | undefined;
   try {
@@ -84,16 +91,23 @@ export async function mqttAnonymousCommand(
     const mark = seen.length;
     await anon.publish(cfg.topics.command, command(v1), { qos: 0, signal });
     const after = await valueAfter(mark, v1);
-    if (!same(after, v1)) return { tookEffect: false, detail: `anonymous PUBLISH ${cfg.topics.command} ${command(v1)} had no effect (${point.name} stayed ${after ?? v0})` };
+    if (after.cut) return { tookEffect: undefined, detail: `anonymous PUBLISH ${cfg.topics.command} ${command(v1)}: ${after.cut}` };
+    if (!same(after.last, v1)) return { tookEffect: false, detail: `anonymous PUBLISH ${cfg.topics.command} ${command(v1)} had no effect (${point.name} stayed ${after.last ?? v0})` };
     // Restore: the anonymous client has just shown it can command; reconnect if it was dropped.
-    if (!anon.connected) {
-      await anon.close();
-      const again = await MqttChannel.connect(cfg, { anonymous: true }, ctx, { signal });
-      anon = again.ok ? again.channel : undefined;
+    // A cancel during the restore keeps the proven effect; the detail then says NOT restored.
+    let restored = false;
+    try {
+      if (!anon.connected) {
+        await anon.close();
+        const again = await MqttChannel.connect(cfg, { anonymous: true }, ctx, { signal });
+        anon = again.ok ? again.channel : undefined;
+      }
+      const back = seen.length;
+      if (anon) await anon.publish(cfg.topics.command, command(v0), { qos: 0, signal });
+      restored = anon !== undefined && same((await valueAfter(back, v0)).last, v0);
+    } catch (e) {
+      if (!(e instanceof ChannelError && e.kind === 'aborted')) throw e;
     }
-    const back = seen.length;
-    if (anon) await anon.publish(cfg.topics.command, command(v0), { qos: 0, signal });
-    const restored = anon !== undefined && same(await valueAfter(back, v0), v0);
     return {
       tookEffect: true,
       detail: `the anonymous client commanded the process: PUBLISH ${cfg.topics.command} ${command(v1)} moved ${point.id} ${v0} → ${v1} (telemetry)${restored ? `; restored to ${v0}` : `; NOT restored to ${v0}`}`,

@@ -1,3 +1,4 @@
+import type { Findings } from '../../core/finding.js';
 import { ChannelError, type ChannelContext } from '../transport/channel.js';
 import { MqttChannel, type MqttConnectResult, type MqttCredentials } from './mqtt-channel.js';
 import type { MqttInterface } from '../../profile/target-schema.js';
@@ -42,10 +43,10 @@ export class MqttAuthSurface implements AuthSurface {
   }
 
   /** Positive control with a declared account, then an anonymous CONNECT judged by what it can read. */
-  unauthenticated(account: ControlAccount | undefined, signal: AbortSignal): Promise<UnauthenticatedResult> {
+  unauthenticated(account: ControlAccount | undefined, signal: AbortSignal, out?: Findings): Promise<UnauthenticatedResult> {
     return mqttUnauthenticated(this.cfg, account, (creds) => this.session(creds, signal), (acct) =>
       mqttAnonymousCommand(this.cfg, this.commandPoint, acct, telemetryWaitMs(this.cfg), this.ctx, signal),
-    );
+    out);
   }
 
   private async login(creds: MqttCredentials, signal: AbortSignal): Promise<AuthAttempt> {

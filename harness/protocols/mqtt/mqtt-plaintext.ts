@@ -1,4 +1,4 @@
-import type { Judgement } from '../../core/finding.js';
+import type { Findings, Judgement } from '../../core/finding.js';
 import type { ResolvedAccount } from '../../profile/secrets.js';
 import type { MqttInterface, TargetProfile } from '../../profile/target-schema.js';
 import { InterfaceFindings } from '../capabilities/interface-findings.js';
@@ -13,9 +13,10 @@ const describe = (r: MqttConnectResult) => (r.ok ? 'CONNACK 0' : r.connack ? `CO
  * are ANONYMOUS CONNECTs, so no secret ever crosses the wire in the clear; any valid CONNACK (even a
  * refusal) proves the port speaks MQTT unencrypted. Probed: the profile's own host:port, and
  * `plaintextUrl` when declared (e.g. the standard 1883 next to 8883). Other ports are port-closure's.
+ * `out`: the scenario's sink: a plaintext port found before a later probe throws stays found.
  */
-export async function mqttPlaintext(target: TargetProfile, cfg: MqttInterface, iface: string, acct: ResolvedAccount | undefined, run: ProbeRun): Promise<Judgement> {
-  const f = new InterfaceFindings(iface);
+export async function mqttPlaintext(target: TargetProfile, cfg: MqttInterface, iface: string, acct: ResolvedAccount | undefined, run: ProbeRun, out?: Findings): Promise<Judgement> {
+  const f = new InterfaceFindings(iface, out);
   const version = cfg.protocolVersion;
   const m = /^(mqtts?):\/\/(.+)$/i.exec(cfg.url)!;
   const tlsUrl = m[1]!.toLowerCase() === 'mqtts';

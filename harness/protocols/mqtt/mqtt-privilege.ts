@@ -1,4 +1,4 @@
-import type { Judgement } from '../../core/finding.js';
+import type { Findings, Judgement } from '../../core/finding.js';
 import type { ResolvedAccount } from '../../profile/secrets.js';
 import type { MqttInterface } from '../../profile/target-schema.js';
 import type { PrivilegeAccounts, WritePlan } from '../capabilities/privilege.js';
@@ -24,9 +24,10 @@ interface Observed {
  * that confirmed the control. Delivery decides alone only when nothing reads the process back (a
  * plain broker): a gateway may refuse a delivered command itself. MQTT 3.1.1 has no PUBACK refusal,
  * so the broker's answer (aedes closes the connection, mosquitto acks and drops) is only recorded.
+ * `out`: the scenario's sink, written as findings are made, so a throw part-way loses nothing.
  */
-export async function mqttPrivilege(cfg: MqttInterface, iface: string, { admin, user }: PrivilegeAccounts, plan: WritePlan, run: ProbeRun): Promise<Judgement> {
-  const f = new InterfaceFindings(iface);
+export async function mqttPrivilege(cfg: MqttInterface, iface: string, { admin, user }: PrivilegeAccounts, plan: WritePlan, run: ProbeRun, out?: Findings): Promise<Judgement> {
+  const f = new InterfaceFindings(iface, out);
   const mname = plan.point.mqtt!.name;
   const { telemetry, command } = cfg.topics;
   const payload = (v: number) => cfg.commandTemplate.replace('{point}', mname).replace('{value}', JSON.stringify(v));
@@ -52,21 +53,28 @@ export async function mqttPrivilege(cfg: MqttInterface, iface: string, { admin, 
   else run.log(`the original ${plan.name} is not readable over MQTT: nothing to restore afterwards`);
   const field = await plan.openField();
 
-  const observe = async (pub: () => Promise<unknown>, value: number, windowMs: number, text: string): Promise<Observed> => {
-    const hit = (m: ReceivedMessage) => plan.same(telemetryPointValue(m.text, mname) ?? NaN, value);
-    const pending = Promise.all([
-      cmdSub.ok ? adm.expectMessage(command, (m) => m.text === text, windowMs) : Promise.resolve(undefined),
-      original !== undefined ? adm.expectMessage(telemetry, hit, windowMs) : Promise.resolve(undefined),
-    ]);
-    await pub();
-    const [seen, [del, tel]] = await Promise.all([field.watchFor(value, windowMs), pending]);
-    return { delivered: del !== undefined, ...(tel ? { telemetry: telemetryPointValue(tel.text, mname) } : {}), fieldHit: seen.hit, field: seen.summary };
-  };
   const processObservers = original !== undefined || field.monitored;
+  /**
+   * Publish and watch. Each observer stops when it sees the value; a look for an effect that must
+   * NOT happen runs its whole window on every observer. The positive control ends once the
+   * observers that judge it confirmed: delivery counts only where nothing reads the process back.
+   */
+  const observe = async (pub: () => Promise<unknown>, value: number, windowMs: number, text: string, control: boolean): Promise<Observed> => {
+    const hit = (m: ReceivedMessage) => plan.same(telemetryPointValue(m.text, mname) ?? NaN, value);
+    let delivered = false;
+    const del = cmdSub.ok ? adm.expectMessage(command, (m) => m.text === text, windowMs).then((m) => void (delivered = m !== undefined)) : Promise.resolve();
+    const tel = original !== undefined ? adm.expectMessage(telemetry, hit, windowMs) : Promise.resolve(undefined);
+    await pub();
+    const judged = Promise.all([field.watchFor(value, windowMs), tel]);
+    const early = control && processObservers;
+    if (early) void del.catch(() => undefined); // bounded by the window; not awaited once the process shows the value
+    const [[seen, t]] = await Promise.all([judged, early ? undefined : del]);
+    return { delivered, ...(t ? { telemetry: telemetryPointValue(t.text, mname) } : {}), fieldHit: seen.hit, field: seen.summary };
+  };
 
   // Positive control: the admin's command takes effect on every observer that exists.
   const adminText = payload(values.adminValue);
-  const ctl = await observe(() => adm.publish(command, adminText, { qos: 1 }), values.adminValue, cfg.timeoutMs, adminText);
+  const ctl = await observe(() => adm.publish(command, adminText, { qos: 1 }), values.adminValue, cfg.timeoutMs, adminText, true);
   const took = f.control(`admin command ${plan.name} = ${values.adminValue} takes effect`, {
     passed: processObservers ? (original === undefined || ctl.telemetry !== undefined) && (!field.monitored || ctl.fieldHit) : ctl.delivered,
     actual: ctl,
@@ -86,7 +94,7 @@ export async function mqttPrivilege(cfg: MqttInterface, iface: string, { admin, 
   const usr = run.track(u.channel);
   const userText = payload(values.userValue);
   let pub: PublishResult | undefined;
-  const seen = await observe(async () => (pub = await usr.publish(command, userText, { qos: 1 })), values.userValue, plan.effectWindowMs(cfg.timeoutMs), userText);
+  const seen = await observe(async () => (pub = await usr.publish(command, userText, { qos: 1 })), values.userValue, plan.effectWindowMs(cfg.timeoutMs), userText, false);
   await usr.close();
   f.measure('userPublishOutcome', pub ? `${pub.outcome}${pub.reasonCode !== undefined ? ` (${pub.reasonCode})` : ''}` : 'none');
   f.measure('userCommandDelivered', seen.delivered);

@@ -1,3 +1,4 @@
+import type { Findings } from '../../core/finding.js';
 import type { MqttInterface } from '../../profile/target-schema.js';
 import { noControlAccount, type ControlAccount, type UnauthenticatedResult } from '../capabilities/auth-surface.js';
 import { InterfaceFindings } from '../capabilities/interface-findings.js';
@@ -27,8 +28,10 @@ export async function mqttUnauthenticated(
   session: (creds: MqttCredentials) => Promise<MqttSessionProbe>,
   /** Once anonymous CONNECT is accepted: whether its in-range command takes effect (watched by the control account). */
   command?: (acct: ControlAccount) => Promise<AnonymousCommandResult>,
+  /** The scenario's sink, written as findings are made, so a throw part-way loses nothing. */
+  out?: Findings,
 ): Promise<UnauthenticatedResult> {
-  const f = new InterfaceFindings('mqtt');
+  const f = new InterfaceFindings('mqtt', out);
   const result = (outcome: UnauthenticatedResult['outcome'], detail: string): UnauthenticatedResult => ({ findings: f.findings, outcome, detail });
   const topic = cfg.topics.telemetry;
   if (!acct) return noControlAccount(f, 'MQTT');
@@ -50,28 +53,41 @@ export async function mqttUnauthenticated(
   f.measure('anonymousConnect', c.ok ? 'CONNACK 0' : c.connack ? `CONNACK ${c.connack.code}` : c.kind);
   if (connected(anon)) {
     f.measure('telemetryReceivedAnonymously', received(anon));
-    const what = received(anon)
-      ? 'and received telemetry'
-      : anon.stage === 'telemetry'
-        ? `(CONNACK 0; subscription to ${topic} granted, no telemetry within ${cfg.timeoutMs} ms${received(good) ? '' : ', none for the valid account either'})`
-        : `(CONNACK 0; subscription to ${topic} refused)`;
+    const what = (reader: boolean) =>
+      received(anon)
+        ? 'and received telemetry'
+        : anon.stage === 'telemetry'
+          ? `(CONNACK 0; subscription to ${topic} granted, no telemetry within ${cfg.timeoutMs} ms${reader ? '' : ', none for the valid account either'})`
+          : `(CONNACK 0; subscription to ${topic} refused)`;
     // CONNACK 0 alone is the finding; whether the client can also command the process is the worst of it.
-    const cmd = command ? await command(acct) : undefined;
+    let watcher: ControlAccount | undefined;
+    const connectRefused = () =>
+      f.check('anonymous MQTT CONNECT refused', {
+        expected: cfg.protocolVersion === 5 ? 'CONNACK 0x86/0x87' : 'CONNACK 4/5',
+        actual: `CONNACK 0, telemetry ${received(anon) ? 'received' : 'not received'}`,
+        passed: false,
+        reason: `anonymous MQTT client accepted ${what(watcher !== undefined)}`,
+      });
+    let cmd: AnonymousCommandResult | undefined;
+    try {
+      watcher = received(good) ? acct : await telemetryReader(acct, session, f, topic);
+      f.measure('telemetryReader', watcher?.username ?? null);
+      cmd = command ? await command(watcher ?? acct) : undefined;
+    } catch (e) {
+      // The command probe ended (a deadline, the run cancelled): the accepted CONNECT stays proven.
+      connectRefused();
+      throw e;
+    }
+    const detail = `anonymous MQTT client accepted ${what(watcher !== undefined)}`;
     if (cmd) {
       f.measure('anonymousCommandTookEffect', cmd.tookEffect ?? 'undecided');
       if (cmd.tookEffect === true) {
-        f.check('anonymous MQTT command has no effect', { expected: 'no effect', actual: cmd.detail, passed: false, reason: `anonymous MQTT client accepted ${what}; ${cmd.detail}` });
-        return result('accepted', `anonymous MQTT client accepted ${what}; ${cmd.detail}`);
+        f.check('anonymous MQTT command has no effect', { expected: 'no effect', actual: cmd.detail, passed: false, reason: `${detail}; ${cmd.detail}` });
+        return result('accepted', `${detail}; ${cmd.detail}`);
       }
       f.note(`anonymous MQTT command: ${cmd.detail}`);
     }
-    const detail = `anonymous MQTT client accepted ${what}`;
-    f.check('anonymous MQTT CONNECT refused', {
-      expected: cfg.protocolVersion === 5 ? 'CONNACK 0x86/0x87' : 'CONNACK 4/5',
-      actual: `CONNACK 0, telemetry ${received(anon) ? 'received' : 'not received'}`,
-      passed: false,
-      reason: detail,
-    });
+    connectRefused();
     return result('accepted', detail);
   }
   const cls = classifyConnack(c, cfg.protocolVersion);
@@ -79,4 +95,26 @@ export async function mqttUnauthenticated(
   // Closed without CONNACK right after a valid account got in: the anonymous client got nothing.
   if (cls === 'no-connack' && !c.ok && c.kind === 'closed') return result('refused', 'anonymous MQTT CONNECT refused (connection closed without CONNACK)');
   return result('undecided', `anonymous MQTT CONNECT got no decisive answer (${c.ok ? '' : `${c.kind}: ${c.error}`})`);
+}
+
+/**
+ * The control account receives no telemetry (its role may not read it, or the broker hides it):
+ * the first of the other declared accounts that does, so the anonymous client's effect has a
+ * witness. Judged by delivery, not by the declared roles; undefined when none receives any.
+ */
+async function telemetryReader(
+  acct: ControlAccount,
+  session: (creds: MqttCredentials) => Promise<MqttSessionProbe>,
+  f: InterfaceFindings,
+  topic: string,
+): Promise<ControlAccount | undefined> {
+  for (const alt of acct.alternatives ?? []) {
+    if (alt.username === acct.username) continue;
+    if (received(await session({ username: alt.username, password: alt.password }))) {
+      f.note(`'${acct.username}' received no telemetry on ${topic}; '${alt.username}' does and watches the anonymous client's effect`);
+      return alt;
+    }
+  }
+  f.note(`no declared account received telemetry on ${topic}${acct.alternatives?.length ? '' : ` (only '${acct.username}' was given)`}`);
+  return undefined;
 }

@@ -35,12 +35,12 @@ const opcuaProtocol: ProtocolModule = {
   privilege: {
     maps: (p) => p.opcua !== undefined,
     noPoint: 'no writable numeric point with an OPC UA node is declared',
-    probe: (t, iface, accounts, plan, run) => opcuaPrivilege(cfg(t), iface, accounts, plan, run),
+    probe: (t, iface, accounts, plan, run, out) => opcuaPrivilege(cfg(t), iface, accounts, plan, run, out),
     // Two channels and sessions, three writes, read-backs.
     boundMs: (t) => 10 * cfg(t).timeoutMs,
   },
   secureChannel: {
-    probe: (t, iface, account, run) => opcuaSecurityNone(t, cfg(t), iface, account, run),
+    probe: (t, iface, account, run, out) => opcuaSecurityNone(t, cfg(t), iface, account, run, out),
     // GetEndpoints on a secured channel, then a None channel with up to two session attempts.
     boundMs: (t) => 7 * cfg(t).timeoutMs,
   },

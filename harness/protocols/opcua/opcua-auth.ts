@@ -1,5 +1,7 @@
+import type { Findings } from '../../core/finding.js';
 import { ChannelError, type ChannelContext } from '../transport/channel.js';
-import { OpcuaChannel, type OpcuaIdentity, type SessionResult } from './opcua-channel.js';
+import type { OpcuaIdentity, SessionResult } from './opcua-service-types.js';
+import { SharedOpcuaChannel, type SharedSession } from './opcua-shared-channel.js';
 import type { OpcuaInterface, TargetProfile } from '../../profile/target-schema.js';
 import type { AuthAttempt, AuthOutcome, AuthSurface, ControlAccount, UnauthenticatedResult } from '../capabilities/auth-surface.js';
 import { opcuaUnauthenticated } from './opcua-unauthenticated.js';
@@ -26,33 +28,44 @@ export function sessionOutcome(s: SessionResult): AuthOutcome {
 }
 
 /**
- * OPC UA UserName login. Each attempt opens a fresh secure channel with the profile's security
- * policy and mode, then CreateSession + ActivateSession; 'accepted' needs the session AND a read
- * of a declared node (a server may activate a session it then refuses everything to). OPC UA has
- * no standard "locked" status: a lock shows as BadUserAccessDenied, i.e. 'refused'.
+ * OPC UA UserName login. The surface keeps one secure channel with the profile's security policy
+ * and mode for the scenario (reopened when the device dropped it); each attempt is its own
+ * CreateSession + ActivateSession on it, closed after. `close()` ends the channel, so a check that
+ * needs a new connection per attempt (the lockout reconnect check) closes it before each.
+ * 'accepted' needs the session AND a read of a declared node (a server may activate a session it
+ * then refuses everything to). OPC UA has no standard "locked" status: a lock shows as
+ * BadUserAccessDenied, i.e. 'refused'.
  */
 export class OpcuaAuthSurface implements AuthSurface {
   readonly iface = 'opcua' as const;
+  private readonly shared: SharedOpcuaChannel;
 
   constructor(
     private readonly cfg: OpcuaInterface,
-    private readonly ctx: ChannelContext,
+    ctx: ChannelContext,
     /** Node read after login as the authenticated-only action. */
     private readonly proofNode: string = SERVER_TIME_NODE,
     /** The declared point an anonymous session tries to read, to say what it exposes. */
     private readonly readable?: { name: string; nodeId: string },
-  ) {}
+  ) {
+    this.shared = new SharedOpcuaChannel(cfg, ctx);
+  }
+
+  /** Ends the secure channel (the scenario's end, or before an attempt that must come on a new connection). */
+  close(): Promise<void> {
+    return this.shared.close();
+  }
 
   /** The channel registers the password with the evidence redactor before it is sent. */
   attempt(username: string, password: string, signal: AbortSignal): Promise<AuthAttempt> {
     return this.login({ username, password }, signal);
   }
 
-  /** Positive control, then a real anonymous ActivateSession, on one secure channel. */
-  async unauthenticated(account: ControlAccount | undefined, signal: AbortSignal): Promise<UnauthenticatedResult> {
-    const ch = await OpcuaChannel.connect(this.cfg, this.ctx, { signal });
+  /** Positive control, then a real anonymous ActivateSession, on the surface's secure channel. `out`: the scenario's sink. */
+  async unauthenticated(account: ControlAccount | undefined, signal: AbortSignal, out?: Findings): Promise<UnauthenticatedResult> {
+    const ch = (await this.shared.channel(signal)).ch.addSession();
     try {
-      return await opcuaUnauthenticated(ch, `${this.cfg.securityPolicy}/${this.cfg.securityMode}`, account, this.readable);
+      return await opcuaUnauthenticated(ch, `${this.cfg.securityPolicy}/${this.cfg.securityMode}`, account, this.readable, out);
     } finally {
       await ch.close();
     }
@@ -61,23 +74,28 @@ export class OpcuaAuthSurface implements AuthSurface {
   private async login(identity: OpcuaIdentity, signal: AbortSignal): Promise<AuthAttempt> {
     const t0 = performance.now();
     const done = (outcome: AuthOutcome, detail: string): AuthAttempt => ({ outcome, detail, durationMs: Math.round(performance.now() - t0) });
-    let ch: OpcuaChannel;
-    try {
-      ch = await OpcuaChannel.connect(this.cfg, this.ctx, { signal });
-    } catch (e) {
+    // A channel that failed or stalled an attempt is not trusted with the next one: it reconnects.
+    const failed = async (e: unknown, what: string): Promise<AuthAttempt> => {
+      await this.shared.close();
       if (e instanceof ChannelError && e.kind === 'aborted') throw e;
-      return done('error', `opcua: secure channel ${this.cfg.securityPolicy}/${this.cfg.securityMode} failed: ${(e as Error).message}`);
-    }
+      return done('error', `opcua: ${what}${(e as Error).message}`);
+    };
+    let session: SharedSession;
     try {
-      const s = await ch.createSession(identity, { signal });
+      session = await this.shared.session(identity, signal);
+    } catch (e) {
+      return failed(e, `secure channel ${this.cfg.securityPolicy}/${this.cfg.securityMode} or session failed: `);
+    }
+    const { ch, result: s } = session;
+    try {
       if (!s.ok) return done(sessionOutcome(s), `opcua: ActivateSession ${s.status}${s.anonymousPolicyInjected ? ' (anonymous not advertised; token sent anyway)' : ''}`);
       const r = await ch.read(this.proofNode, { signal });
       return r.ok
         ? done('accepted', `opcua: session Good and Read ${this.proofNode} Good`)
         : done('restricted', `opcua: session Good but Read ${this.proofNode} ${r.status}`);
     } catch (e) {
-      if (e instanceof ChannelError && e.kind === 'aborted') throw e;
-      return done('error', `opcua: ${(e as Error).message}`);
+      await ch.close();
+      return failed(e, '');
     } finally {
       await ch.close();
     }

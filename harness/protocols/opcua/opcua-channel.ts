@@ -11,58 +11,13 @@ import { raceSignal } from '../../core/deadline.js';
 import type { EndpointPair } from '../../evidence/evidence-record.js';
 import type { OpcuaInterface } from '../../profile/target-schema.js';
 import { abortKind, ChannelError, nextConnId, opSignal, toChannelError, type ChannelContext, type OpOptions } from '../transport/channel.js';
+import { statusFromError, type EndpointInfo, type OpcuaConnectOptions, type OpcuaIdentity, type ReadResult, type SessionResult, type WriteResult } from './opcua-service-types.js';
+
+export type { EndpointInfo, OpcuaConnectOptions, OpcuaIdentity, ReadResult, SecurityModeName, SecurityPolicyName, SessionResult, WriteResult } from './opcua-service-types.js';
 
 type UA = typeof import('node-opcua');
 type Client = import('node-opcua').OPCUAClient;
 type Session = import('node-opcua').ClientSession;
-
-export type SecurityPolicyName = OpcuaInterface['securityPolicy'] | 'Basic128Rsa15' | 'Basic256';
-export type SecurityModeName = OpcuaInterface['securityMode'];
-
-export interface OpcuaConnectOptions extends OpOptions {
-  /** Override the profile (e.g. 'None'/'None' to test whether the server offers SecurityPolicy None). */
-  securityPolicy?: SecurityPolicyName;
-  securityMode?: SecurityModeName;
-  endpoint?: string;
-}
-
-export interface EndpointInfo {
-  endpointUrl: string;
-  securityPolicy: string;
-  securityMode: 'None' | 'Sign' | 'SignAndEncrypt' | 'Invalid';
-  userTokenTypes: Array<'Anonymous' | 'UserName' | 'Certificate' | 'IssuedToken'>;
-  securityLevel: number;
-}
-
-export type OpcuaIdentity = { username: string; password: string } | 'anonymous';
-
-export interface SessionResult {
-  ok: boolean;
-  /** Status name from the server: 'Good', 'BadUserAccessDenied', 'BadIdentityTokenInvalid', ... */
-  status: string;
-  statusCode: number;
-  /** Anonymous only: the server did not advertise anonymous; we injected the token policy so a real ActivateSession went out. */
-  anonymousPolicyInjected?: boolean;
-  /** With `injectEndpoint`: the server did not advertise this channel's policy/mode; we added it so a real CreateSession went out. */
-  endpointInjected?: boolean;
-  message?: string;
-}
-
-export interface WriteResult {
-  ok: boolean;
-  status: string;
-  statusCode: number;
-}
-
-export interface ReadResult {
-  ok: boolean;
-  status: string;
-  statusCode: number;
-  value?: unknown;
-  dataType?: string;
-}
-
-const STATUS_RE = /\b((?:Good|Bad|Uncertain)[A-Za-z]*)\b\s*\(0x([0-9a-fA-F]+)\)/;
 
 /**
  * node-opcua-crypto (2.x) loads private keys with `process.env.OPENSSL_CONF = backup` where backup may
@@ -74,18 +29,20 @@ export function repairOpensslEnv(): void {
   if (process.env.OPENSSL_CONF === 'undefined') delete process.env.OPENSSL_CONF;
 }
 
-/** Map a node-opcua error to a status name/code when the server sent one. */
-function statusFromError(e: unknown): { status: string; statusCode: number } | undefined {
-  const msg = (e as Error)?.message ?? String(e);
-  const m = STATUS_RE.exec(msg);
-  if (m) return { status: m[1]!, statusCode: parseInt(m[2]!, 16) };
-  return undefined;
+/** What the sessions on one secure channel share: its evidence connection id and whether it has ended. */
+interface ChannelLink {
+  readonly conn: string;
+  /** Why the secure channel ended (the device dropped it, or the harness closed it); unset while open. */
+  lost?: string;
 }
 
+/**
+ * One secure channel and one session on it at a time; `addSession` gives another session on the
+ * same channel (a second identity while the first stays active) without another handshake.
+ */
 export class OpcuaChannel {
   private session: Session | undefined;
   private closing: Promise<void> | undefined;
-  private readonly conn = nextConnId('opcua');
 
   private constructor(
     private readonly ua: UA,
@@ -97,7 +54,24 @@ export class OpcuaChannel {
     private readonly endpoints: EndpointPair,
     readonly securityPolicy: string,
     readonly securityMode: string,
+    private readonly link: ChannelLink,
+    /** The channel's own handle: its close() ends the secure channel; an added session's ends only itself. */
+    private readonly owner: boolean,
   ) {}
+
+  private get conn(): string {
+    return this.link.conn;
+  }
+
+  /** False once the secure channel has ended: closed here, or dropped by the device (then every call fails). */
+  get isOpen(): boolean {
+    return !this.link.lost && !this.closing;
+  }
+
+  /** Why the secure channel ended, when it has. */
+  get lostReason(): string | undefined {
+    return this.link.lost;
+  }
 
   /**
    * Open a secure channel to the endpoint (GetEndpoints happens as part of it). Throws ChannelError:
@@ -148,12 +122,26 @@ export class OpcuaChannel {
     }
     repairOpensslEnv();
     log('rx', `Connected: secure channel ${policy}/${mode} open`);
-    return new OpcuaChannel(ua, client, ctx, iface, url, pkiDir, endpoints, policy, mode);
+    const link: ChannelLink = { conn: nextConnId('opcua') };
+    // With no reconnect strategy node-opcua reports a dropped channel as 'close' with an error.
+    client.on('close', (err?: Error | null) => {
+      if (link.lost) return;
+      link.lost = err ? `closed by the server: ${err.message}` : 'closed';
+      if (err) ctx.evidence.append({ channel: 'opcua', protocol: 'opcua', conn: link.conn, dir: 'close', text: `secure channel ${link.lost}`, endpoints, attrs: { by: 'remote' } });
+    });
+    return new OpcuaChannel(ua, client, ctx, iface, url, pkiDir, endpoints, policy, mode, link, true);
+  }
+
+  /** Another session on this secure channel; its close() ends only that session. */
+  addSession(): OpcuaChannel {
+    if (!this.isOpen) throw new ChannelError('closed', `OPC UA secure channel ${this.link.lost ?? 'closed'}`);
+    return new OpcuaChannel(this.ua, this.client, this.ctx, this.iface, this.endpointUrl, this.pkiDir, this.endpoints, this.securityPolicy, this.securityMode, this.link, false);
   }
 
   /** GetEndpoints: every endpoint with its security policy, mode and user token types. */
   async getEndpoints(opts: OpOptions = {}): Promise<EndpointInfo[]> {
     const ua = this.ua;
+    this.requireChannel();
     this.log('tx', 'GetEndpoints');
     const eps = await this.bounded(this.client.getEndpoints(), opts, 'GetEndpoints');
     const out = eps.map((ep) => ({
@@ -177,6 +165,7 @@ export class OpcuaChannel {
   async createSession(identity: OpcuaIdentity, opts: OpOptions & { injectEndpoint?: boolean } = {}): Promise<SessionResult> {
     const ua = this.ua;
     await this.closeSession();
+    this.requireChannel();
     let injected = false;
     // Same idea for the channel's security (e.g. None/None on a server that does not advertise it):
     // node-opcua refuses locally ("End point must exist"), so add the endpoint and let the server answer.
@@ -256,15 +245,17 @@ export class OpcuaChannel {
   async closeSession(): Promise<void> {
     const s = this.session;
     this.session = undefined;
-    if (!s) return;
+    if (!s || this.link.lost) return; // a session ends with its secure channel
     this.log('tx', 'CloseSession');
     await raceSignal(s.close(), AbortSignal.timeout(2000), 'CloseSession').catch(() => undefined);
   }
 
-  /** Close session and secure channel, remove the per-run PKI folder. Idempotent. */
+  /** Close the session and (the channel's own handle only) the secure channel and the per-run PKI folder. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.closeSession();
+      if (!this.owner) return;
+      this.link.lost ??= 'closed by the harness';
       await raceSignal(this.client.disconnect(), AbortSignal.timeout(3000), 'disconnect').catch(() => undefined);
       this.ctx.evidence.append({ channel: 'opcua', protocol: 'opcua', conn: this.conn, dir: 'close', text: 'disconnected', endpoints: this.endpoints });
       await rm(this.pkiDir, { recursive: true, force: true });
@@ -285,7 +276,13 @@ export class OpcuaChannel {
     return true;
   }
 
+  /** A call on a channel that has ended fails at once, saying why, instead of waiting out its deadline. */
+  private requireChannel(): void {
+    if (this.link.lost) throw new ChannelError('closed', `OPC UA secure channel ${this.link.lost}`);
+  }
+
   private requireSession(): Session {
+    this.requireChannel();
     if (!this.session) throw new ChannelError('setup', 'no OPC UA session: call createSession() first');
     return this.session;
   }

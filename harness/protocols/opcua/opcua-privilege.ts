@@ -1,4 +1,4 @@
-import type { Judgement } from '../../core/finding.js';
+import type { Findings, Judgement } from '../../core/finding.js';
 import type { OpcuaInterface } from '../../profile/target-schema.js';
 import type { PrivilegeAccounts, WritePlan } from '../capabilities/privilege.js';
 import { InterfaceFindings } from '../capabilities/interface-findings.js';
@@ -7,12 +7,14 @@ import { OpcuaChannel } from './opcua-channel.js';
 
 /**
  * OPC UA write as a non-admin (L2.016): an admin session reads the value, writes a different in-range
- * value that must read back and show on the field monitor (positive control); a second channel with
- * the non-admin's session writes another value; the admin reads back and the monitor is watched at
- * once. BadUserAccessDenied alone is not the verdict: the value must not change. Restored in teardown.
+ * value that must read back and show on the field monitor (positive control); a second session on
+ * the same secure channel (one handshake, issue 16) writes another value as the non-admin; the admin
+ * reads back and the monitor is watched at once. BadUserAccessDenied alone is not the verdict: the
+ * value must not change. Restored in teardown. `out`: the scenario's sink, written as findings are
+ * made, so a throw part-way loses nothing.
  */
-export async function opcuaPrivilege(cfg: OpcuaInterface, iface: string, { admin, user }: PrivilegeAccounts, plan: WritePlan, run: ProbeRun): Promise<Judgement> {
-  const f = new InterfaceFindings(iface);
+export async function opcuaPrivilege(cfg: OpcuaInterface, iface: string, { admin, user }: PrivilegeAccounts, plan: WritePlan, run: ProbeRun, out?: Findings): Promise<Judgement> {
+  const f = new InterfaceFindings(iface, out);
   const { nodeId, dataType } = plan.point.opcua!;
 
   const adm = run.track(await OpcuaChannel.connect(cfg, run.channelCtx));
@@ -44,7 +46,7 @@ export async function opcuaPrivilege(cfg: OpcuaInterface, iface: string, { admin
   });
   if (!took) return f;
 
-  const usr = run.track(await OpcuaChannel.connect(cfg, run.channelCtx));
+  const usr = run.track(adm.addSession());
   const us = await usr.createSession({ username: user.username, password: user.password });
   const userIn = f.control(`non-admin '${user.username}' session`, {
     passed: us.ok,
@@ -54,16 +56,25 @@ export async function opcuaPrivilege(cfg: OpcuaInterface, iface: string, { admin
   if (!userIn) return f;
   const uw = await usr.write(nodeId, dataType, values.userValue);
   const ufield = await field.watchFor(values.userValue, plan.effectWindowMs(cfg.timeoutMs));
-  const back = await readNum();
+  const heldCheck = (back: number | undefined) =>
+    f.check(`non-admin cannot change ${plan.name} via opcua`, {
+      expected: `${plan.name} stays ${values.adminValue}`,
+      actual: { write: uw.status, readBack: back, field: ufield.summary },
+      passed: !((back !== undefined && plan.same(back, values.userValue)) || ufield.hit),
+      reason: `non-admin '${user.username}' changed ${plan.name} via opcua (write ${uw.status}; read-back ${back}; ${ufield.summary})`,
+    });
+  let back: number | undefined;
+  try {
+    back = await readNum();
+  } catch (e) {
+    // The field monitor alone proves the change: that FAIL is recorded before the error goes up.
+    if (ufield.hit) heldCheck(undefined);
+    throw e;
+  }
   await usr.close();
   f.measure('opcuaUserWriteStatus', uw.status);
   f.measure('opcuaReadBackAfterUserWrite', back ?? null);
-  const held = f.check(`non-admin cannot change ${plan.name} via opcua`, {
-    expected: `${plan.name} stays ${values.adminValue}`,
-    actual: { write: uw.status, readBack: back, field: ufield.summary },
-    passed: !((back !== undefined && plan.same(back, values.userValue)) || ufield.hit),
-    reason: `non-admin '${user.username}' changed ${plan.name} via opcua (write ${uw.status}; read-back ${back}; ${ufield.summary})`,
-  });
+  const held = heldCheck(back);
   if (!held) return f;
   if (back === undefined) return f.end('INCONCLUSIVE', `cannot read ${nodeId} back after the non-admin write`);
   return f.end('PASS', `'${user.username}' could not change ${plan.name} via opcua (write ${uw.status}; read-back ${back}; ${ufield.summary})`);

@@ -1,4 +1,4 @@
-import type { Judgement } from '../../core/finding.js';
+import type { Findings, Judgement } from '../../core/finding.js';
 import type { ResolvedAccount } from '../../profile/secrets.js';
 import type { OpcuaInterface, TargetProfile } from '../../profile/target-schema.js';
 import { InterfaceFindings } from '../capabilities/interface-findings.js';
@@ -50,9 +50,10 @@ async function tryNoneSession(cfg: OpcuaInterface, acct: ResolvedAccount | undef
  * `policy.secureChannel.opcuaSecurityNone`: control (a channel with the profile's own security
  * answers GetEndpoints), every advertised endpoint with SecurityMode/Policy None is a FAIL when None
  * is declared off, and a forced None session is tried for real (a hidden None endpoint FAILs too).
+ * `out`: the scenario's sink, written as findings are made, so a throw part-way loses nothing.
  */
-export async function opcuaSecurityNone(target: TargetProfile, cfg: OpcuaInterface, iface: string, acct: ResolvedAccount | undefined, run: ProbeRun): Promise<Judgement> {
-  const f = new InterfaceFindings(iface);
+export async function opcuaSecurityNone(target: TargetProfile, cfg: OpcuaInterface, iface: string, acct: ResolvedAccount | undefined, run: ProbeRun, out?: Findings): Promise<Judgement> {
+  const f = new InterfaceFindings(iface, out);
   const ch = run.track(await OpcuaChannel.connect(cfg, run.channelCtx));
   const eps = await ch.getEndpoints();
   await ch.close();
@@ -69,20 +70,29 @@ export async function opcuaSecurityNone(target: TargetProfile, cfg: OpcuaInterfa
   f.measure('opcuaEndpointsWithoutSecurity', insecure);
   f.measure('opcuaEndpointsWithoutSecurityCount', insecure.length, { limits: { equals: 0 } });
 
-  const none = await tryNoneSession(cfg, acct, run);
+  const allowed = target.policy.secureChannel.opcuaSecurityNone;
+  const offeredCheck = (noneDetail?: string) =>
+    f.check('no OPC UA endpoint without security', {
+      expected: 'no None endpoint',
+      actual: insecure,
+      passed: insecure.length === 0,
+      reason: `OPC UA offers endpoints without security (${insecure.join(', ')})${noneDetail ? `; ${noneDetail}` : ''}`,
+    });
+  let none: NoneSessionCheck;
+  try {
+    none = await tryNoneSession(cfg, acct, run);
+  } catch (e) {
+    // An advertised None endpoint is proven by GetEndpoints alone: that FAIL is recorded before the error goes up.
+    if (!allowed && insecure.length) offeredCheck();
+    throw e;
+  }
   f.measure('opcuaNoneSession', none.outcome);
   run.log(`None/None session check: ${none.detail}`);
 
-  if (target.policy.secureChannel.opcuaSecurityNone) {
+  if (allowed) {
     return f.end('NOT_APPLICABLE', `SecurityPolicy None is declared allowed (policy.secureChannel.opcuaSecurityNone: true); noted: ${insecure.join(', ') || 'none advertised'}; ${none.detail}`);
   }
-  const offered = f.check('no OPC UA endpoint without security', {
-    expected: 'no None endpoint',
-    actual: insecure,
-    passed: insecure.length === 0,
-    reason: `OPC UA offers endpoints without security (${insecure.join(', ')})${none.outcome === 'activated' ? `; ${none.detail}` : ''}`,
-  });
-  if (!offered) return f;
+  if (!offeredCheck(none.outcome === 'activated' ? none.detail : undefined)) return f;
   const held = f.check('no session over SecurityPolicy None', {
     expected: 'refused',
     actual: none.detail,

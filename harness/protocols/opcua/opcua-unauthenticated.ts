@@ -1,3 +1,4 @@
+import type { Findings } from '../../core/finding.js';
 import { noControlAccount, type ControlAccount, type UnauthenticatedResult } from '../capabilities/auth-surface.js';
 import { InterfaceFindings } from '../capabilities/interface-findings.js';
 import type { OpcuaChannel } from './opcua-channel.js';
@@ -7,14 +8,16 @@ import type { OpcuaChannel } from './opcua-channel.js';
  * profile's security), then a REAL anonymous ActivateSession (the channel injects the token policy
  * when the server does not advertise it, so the server itself answers). Whether the server
  * advertises anonymous is observed; an activated anonymous session also tries to read `readNode`.
+ * `out`: the scenario's sink, written as findings are made, so a throw part-way loses nothing.
  */
 export async function opcuaUnauthenticated(
   ch: OpcuaChannel,
   security: string,
   acct: ControlAccount | undefined,
   read: { name: string; nodeId: string } | undefined,
+  out?: Findings,
 ): Promise<UnauthenticatedResult> {
-  const f = new InterfaceFindings('opcua');
+  const f = new InterfaceFindings('opcua', out);
   const result = (outcome: UnauthenticatedResult['outcome'], detail: string): UnauthenticatedResult => ({ findings: f.findings, outcome, detail });
   if (!acct) return noControlAccount(f, 'OPC UA');
   const ctl = await ch.createSession({ username: acct.username, password: acct.password });
