@@ -34,7 +34,7 @@ import type { ClosableSurface } from '../harness/protocols/protocol.js';
 import { alertSource, loginInterfaces, type LoginInterface } from '../harness/protocols/registry.js';
 import { acceptedPastThreshold, lockoutWalk, type LockoutPolicy, type LockoutWalkResult } from '../harness/oracles/lockout-walk.js';
 import { FailureLog, lockAlertJudgement } from '../harness/oracles/lockout-alert.js';
-import { lockEpisode } from '../harness/oracles/lockout-episode.js';
+import { holdsConnection, lockEpisode } from '../harness/oracles/lockout-episode.js';
 import { lockoutLanes, runLanes } from '../harness/oracles/lockout-lanes.js';
 import { sharedCounterCheck, sharingEndpoints } from '../harness/oracles/lockout-shared.js';
 import { untilUsable } from '../harness/oracles/lockout-wait.js';
@@ -143,7 +143,8 @@ export default scenario({
         // A lock left by the lane's previous walk may cover this interface too (one account database), when it is the same account.
         if (lockedOn.get(n)?.acct.username === acct.username) await waitUsable(ctx, surface, acct, l.durationMs + l.toleranceMs, ctx.signal);
         lockedOn.delete(n);
-        if (iface !== 'console') ctx.log(`[${iface}] every attempt uses a fresh connection: a lock at N also shows reconnecting does not reset the counter`, { iface });
+        // A surface without close() connects per attempt (MQTT): a lock there also shows reconnecting does not reset the counter.
+        if (!holdsConnection(surface)) ctx.log(`[${iface}] every attempt uses a fresh connection: a lock at N also shows reconnecting does not reset the counter`, { iface });
         let lockAt: number | undefined;
         const walk = await lockoutWalk(policy, {
           surface,

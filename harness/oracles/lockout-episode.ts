@@ -1,8 +1,8 @@
 /**
  * One more lock of an interface, after its boundary walk, to judge what the walk cannot:
  * - the counter survives reconnecting: the N failures are each made on a NEW connection (a
- *   console surface's line is closed and reopened before every attempt; MQTT and OPC UA surfaces
- *   open one per attempt anyway), then the good password must be refused;
+ *   surface that holds a connection — a console line, OPC UA's shared secure channel — is closed
+ *   before every attempt; MQTT connects per attempt anyway), then the good password must be refused;
  * - scope: during that lock another account on the same interface logs in where the lock is per
  *   account, and is refused where it is per source (or global);
  * - no extension: wrong passwords tried during the lock do not make it last beyond the declared
@@ -45,13 +45,13 @@ export interface EpisodeResult {
   lockAt?: number;
 }
 
-/** The surface reconnects per attempt itself (MQTT, OPC UA) unless it holds a line open (a console). */
-const holdsLine = (s: ClosableSurface) => typeof s.close === 'function';
+/** The surface reconnects per attempt itself (MQTT) unless it holds a connection open (a console line, an OPC UA channel). */
+export const holdsConnection = (s: ClosableSurface): boolean => typeof s.close === 'function';
 
 export async function lockEpisode(p: EpisodePolicy, io: EpisodeIo, out?: Findings): Promise<Judgement<EpisodeResult>> {
   const f = new Findings(out);
   const { iface, surface } = io;
-  const reopen = holdsLine(surface);
+  const reopen = holdsConnection(surface);
   const attempt = async (label: string, user: string, password: string): Promise<AuthAttempt & { startedAt: number }> => {
     if (reopen && label.startsWith('reconnect')) await surface.close!().catch(() => undefined);
     const startedAt = performance.now();

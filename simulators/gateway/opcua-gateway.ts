@@ -49,9 +49,13 @@ export async function startOpcuaGateway(deps: OpcuaGatewayDeps, host: string, po
     securityPolicies: sw.opcuaSecurityNone ? [SP.None, SP.Basic256Sha256] : [SP.Basic256Sha256],
     securityModes: sw.opcuaSecurityNone ? [MSM.None, MSM.Sign, MSM.SignAndEncrypt] : [MSM.Sign, MSM.SignAndEncrypt],
     userManager: {
-      isValidUser: (username: string, password: string) => {
-        // Each ActivateSession is its own connection here; node-opcua does not hand the peer's address to isValidUser.
-        const r = accounts.authenticate(username, password, 'opcua', { source: 'opcua-client', connection: newConnectionId('opcua') });
+      isValidUser(this: { channel?: { channelId?: number | null } | null; channelId?: number | null }, username: string, password: string) {
+        // The connection is the secure channel the session was activated on (sessions of one client
+        // share it), so lockoutCounterPerConnection resets on reconnect as on a real flawed server.
+        // node-opcua does not hand the peer's address to isValidUser, hence one source for all.
+        const channelId = this.channel?.channelId ?? this.channelId;
+        const connection = channelId != null ? `opcua-channel#${channelId}` : newConnectionId('opcua');
+        const r = accounts.authenticate(username, password, 'opcua', { source: 'opcua-client', connection });
         return r.ok && !r.mustChangePassword;
       },
       getUserRoles: roles,

@@ -109,8 +109,8 @@ describe.skipIf(sim.skip)('lockout against the simulator', () => {
     expect(checkOf(result, 'lockoutSharedCounter[console+console-tcp]')).toBe('PASS');
   });
 
-  test('lockoutCounterPerConnection alone → FAIL: the counter does not survive reconnecting on console-tcp; MQTT (a connection per attempt) never locks', { timeout: 180_000 }, async () => {
-    const { result } = await runWithDeclared(lockout, { profile: 'hardened', config: shortSim({ switches: { lockoutCounterPerConnection: true } }), declare: declareShort });
+  test('lockoutCounterPerConnection alone → FAIL: the counter does not survive reconnecting on console-tcp or OPC UA; MQTT (a connection per attempt) never locks', { timeout: 180_000 }, async () => {
+    const { result } = await runWithDeclared(lockout, { profile: 'hardened', opcua: true, config: shortSim({ switches: { lockoutCounterPerConnection: true } }), declare: declareShort });
     expect(result.verdict).toBe('FAIL');
     expect(result.reason).toMatch(/\[console-tcp\] failure counter on console-tcp does not survive reconnecting: 3 failed logins with the line closed and reopened before each, then the good password was accepted/);
     // Every MQTT attempt is its own connection: a per-connection counter is no lockout there.
@@ -118,6 +118,10 @@ describe.skipIf(sim.skip)('lockout against the simulator', () => {
     expect(checkOf(result, 'lockoutThreshold[console-tcp]')).toBe('PASS');
     expect(checkOf(result, 'lockoutDuration[console-tcp]')).toBe('PASS');
     expect(checkOf(result, 'lockAlertLatency[console-tcp]')).toBe('PASS');
+    // OPC UA sessions share one secure channel, so the counter there locks; a new channel per attempt resets it.
+    expect(result.reason).toMatch(/\[opcua\] failure counter on opcua does not survive reconnecting/);
+    expect(checkOf(result, 'lockoutThreshold[opcua]')).toBe('PASS');
+    expect(checkOf(result, 'lockoutSurvivesReconnect[opcua]')).toBe('FAIL');
   });
 
   test('lockExtendedByAttempts alone → FAIL "lock extended by attempts" on every interface; threshold, duration, reconnect, scope PASS', { timeout: 180_000 }, async () => {

@@ -3,7 +3,8 @@ import type { InterfaceFindings } from './interface-findings.js';
 /**
  * One place a user logs in (console, MQTT CONNECT, OPC UA ActivateSession), reduced to what the
  * credential, lockout and session oracles need. Implementations live next to this file, one per
- * interface; they open a fresh connection per attempt so a device cannot carry state in the socket.
+ * interface. A surface that keeps a connection between attempts (a console line, OPC UA's secure
+ * channel) has close(), so a check that needs a fresh connection per attempt can ask for one.
  */
 export type AuthOutcome =
   /** Logged in AND an authenticated-only action worked (the only proof that counts). */
