@@ -7,7 +7,8 @@
  * Declared device waits, per scenario that actually ran (verdict not NOT_RUN / NOT_APPLICABLE), from
  * the profile (see declaredWaits below; the formula is in the table's notes):
  *   lockout                 Σ over the lockout interfaces the target has: durationMs (the device holds the
- *                           lock that long; polling past it, up to toleranceMs, counts as overhead)
+ *                           lock that long; polling past it, up to toleranceMs, counts as overhead); with
+ *                           independentCounters declared, the Σ of the longest concurrent lane only
  *   idle-session-timeout    idleTimeoutMs per session interface (console)
  *   safe-state-master-loss, link-loss, broker-outage
  *                           max(watchdogMs, reactionMs) to reach the safe state + recoveryMs after the master returns
@@ -23,6 +24,7 @@ import { join } from 'node:path';
 import type { Report } from '../harness/core/result-schema.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { prepareTarget } from '../harness/cli/prepared-target.js';
+import { lockoutLanes } from '../harness/oracles/lockout-lanes.js';
 import { runTargetFile as runTarget } from '../harness/cli/run-and-report.js';
 import type { BenchRow } from './report-table.js';
 import { summarize } from './stats.js';
@@ -45,8 +47,13 @@ export function declaredWaits(p: TargetProfile, report: Report, evidenceText = '
   const has = (i: string) => !!(p.interfaces as Record<string, unknown>)[i];
   for (const id of ran) {
     if (id === 'lockout' && lock) {
-      const ifaces = lock.interfaces.filter(has);
-      out.push({ scenarioId: id, ms: ifaces.length * lock.durationMs, formula: `${ifaces.length} interfaces × lockout.durationMs ${lock.durationMs}` });
+      // Walks of independent counters run at the same time (policy.lockout.independentCounters): the
+      // device forces only the longest lane's locks, so the declared wait is that lane's (a smaller
+      // wait, hence a larger, never flattering, overhead).
+      const lanes = lockoutLanes(p, lock.interfaces.filter(has));
+      const n = Math.max(0, ...lanes.map((l) => l.length));
+      const how = lanes.length > 1 ? ` (longest of ${lanes.length} concurrent lanes: ${lanes.map((l) => l.join('+')).join(' | ')})` : '';
+      out.push({ scenarioId: id, ms: n * lock.durationMs, formula: `${n} interfaces × lockout.durationMs ${lock.durationMs}${how}` });
     } else if (id === 'idle-session-timeout' && p.policy.idleTimeoutMs) {
       const n = SESSION_IFACES.filter(has).length;
       out.push({ scenarioId: id, ms: n * p.policy.idleTimeoutMs, formula: `${n} × idleTimeoutMs ${p.policy.idleTimeoutMs}` });

@@ -5,7 +5,7 @@
  * caller logs one summary per step.
  */
 import { readFileSync } from 'node:fs';
-import mqtt, { type IClientOptions } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { percentile, round2 } from '../monitor/stats.js';
 
 export interface MqttStormOptions {
@@ -56,8 +56,10 @@ export async function runMqttStorm(opts: MqttStormOptions): Promise<MqttStormRes
     ...(opts.tls ? { rejectUnauthorized: opts.tls.rejectUnauthorized ?? true, ...(opts.tls.caFile ? { ca: readFileSync(opts.tls.caFile) } : {}) } : {}),
   };
   const base = { requestedRate: opts.ratePerSec, sent: 0, verifiedResponses: 0, unanswered: 0, throttled: 0, elapsedMs: 0, achievedRate: 0, verifiedRate: 0, latencyP95Ms: null };
-  let client: mqtt.MqttClient;
+  let client: MqttClient;
   try {
+    // Loaded here, not at start-up: only a storm needs mqtt.js in this module.
+    const mqtt = await import('mqtt');
     client = await mqtt.connectAsync(opts.url, options, false);
   } catch (e) {
     return { ...base, connected: false, disconnected: false, errors: [(e as Error).message] };

@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { MqttClient, ReasonCodes as MqttReasonCodes, type IClientOptions, type Packet } from 'mqtt';
+import type { MqttClient, IClientOptions, Packet } from 'mqtt';
+// The reason-code table alone: mqtt.js itself (~180 ms to load) is imported when a connection is made.
+import { ReasonCodes as MqttReasonCodes } from 'mqtt/lib/handlers/ack';
 import type { EndpointPair } from '../../evidence/evidence-record.js';
 import type { MqttInterface } from '../../profile/target-schema.js';
 import { abortKind, ChannelError, nextConnId, opSignal, parseTcpUrl, printable, type ChannelContext, type OpOptions } from '../transport/channel.js';
@@ -138,6 +140,7 @@ export class MqttChannel {
    * Throws ChannelError only for a bad URL or a run-level cancel.
    */
   static async connect(iface: MqttInterface, creds: MqttCredentials, ctx: ChannelContext, opts: MqttConnectOptions = {}): Promise<MqttConnectResult> {
+    const { MqttClient } = await import('mqtt');
     const t0 = Date.now();
     const url = opts.url ?? iface.url;
     const m = /^(mqtts?):\/\/(.+)$/i.exec(url);
