@@ -1,7 +1,7 @@
 /**
  * Figure 4 — suite time: the full standard suite (every scenario the catalog has today) against the
  * hardened simulator, wall time versus the sum of the waits the device itself imposes, as declared in
- * targets/sim-hardened.yaml. The difference is the harness's own overhead (process start-up, vitest,
+ * targets/sim-hardened.yaml. The difference is the harness's own overhead (process start-up, the scenario host,
  * connections, probes, report rendering), quoted in seconds and as a share of the wall time.
  *
  * Declared device waits, per scenario that actually ran (verdict not NOT_RUN / NOT_APPLICABLE), from
