@@ -7,20 +7,12 @@ import { ConsoleChannel } from '../../harness/protocols/console/console-channel.
 import { ConsoleInterface } from '../../harness/profile/target-schema.js';
 import type { EvidenceRecord } from '../../harness/evidence/evidence-record.js';
 import { DEFAULT_ADMIN_PASSWORD, SIM_ACCOUNT_NAMES, startSimulator, type Simulator } from '../../simulators/gateway/index.js';
-import { haveBinary, tcpPeer, useTestCleanups } from './helpers.js';
+import { haveBinary, simConsoleInterface, tcpPeer, useTestCleanups } from './helpers.js';
 
 const ADMIN_PW = process.env.HIL_SIM_ADMIN_PASSWORD || DEFAULT_ADMIN_PASSWORD;
 const hasSocat = haveBinary('socat', '-V');
 const { cleanups, evidence } = useTestCleanups();
 
-const simConsole = (connect: string) =>
-  ConsoleInterface.parse({
-    connect,
-    prompts: { login: 'login:\\s*$', password: 'Passphrase:\\s*$', shell: '\\[[^\\]\\s]+@gw-sim\\][#$]\\s*$', adminShell: '\\[[^\\]\\s]+@gw-sim\\]#\\s*$', failure: 'Authentication failed', locked: 'suspended', idleLogout: 'Idle session closed' },
-    commands: { status: 'show status' },
-    responses: { statusOk: 'heaterSetpoint', rejected: '(?m)^Refused' },
-    timeoutMs: 3000,
-  });
 
 const ms = (r: EvidenceRecord) => Number(BigInt(r.mono)) / 1e6;
 /** The records from the last one whose text matches `from` on. */
@@ -39,7 +31,7 @@ describe.skipIf(!hasSocat)('console: after logout, the login prompt is used when
 
   test('logout, then login: the user name follows the login prompt at once (no quiet wait, no wakeup)', async () => {
     const ev = evidence();
-    const ch = await ConsoleChannel.open(simConsole(sim.endpoints.console.pty!), { evidence: ev.evidence });
+    const ch = await ConsoleChannel.open(simConsoleInterface(sim.endpoints.console.pty!), { evidence: ev.evidence });
     cleanups.push(() => ch.close());
     // A settle time far longer than the test's bound: had the login waited for the console to settle, it shows.
     const quietMs = 2500;
@@ -57,7 +49,7 @@ describe.skipIf(!hasSocat)('console: after logout, the login prompt is used when
 
   test('logout, then the no-login probe: woken at once, and it still sees the login prompt', async () => {
     const ev = evidence();
-    const ch = await ConsoleChannel.open(simConsole(sim.endpoints.console.pty!), { evidence: ev.evidence });
+    const ch = await ConsoleChannel.open(simConsoleInterface(sim.endpoints.console.pty!), { evidence: ev.evidence });
     cleanups.push(() => ch.close());
     expect((await ch.login(SIM_ACCOUNT_NAMES.console.admin, ADMIN_PW)).outcome).toBe('shell');
     await ch.logout();
@@ -70,7 +62,7 @@ describe.skipIf(!hasSocat)('console: after logout, the login prompt is used when
 
   test('a login after a failed one and after a fresh open still looks first (only a logout\'s prompt is trusted)', async () => {
     const ev = evidence();
-    const ch = await ConsoleChannel.open(simConsole(sim.endpoints.console.pty!), { evidence: ev.evidence });
+    const ch = await ConsoleChannel.open(simConsoleInterface(sim.endpoints.console.pty!), { evidence: ev.evidence });
     cleanups.push(() => ch.close());
     const r = await ch.login(SIM_ACCOUNT_NAMES.console.admin, ADMIN_PW, { quietMs: 400 });
     expect(r.outcome).toBe('shell');

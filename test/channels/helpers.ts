@@ -6,6 +6,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EvidenceLog } from '../../harness/evidence/evidence-log.js';
+import { ConsoleInterface } from '../../harness/profile/target-schema.js';
 import type { EvidenceRecord } from '../../harness/evidence/evidence-record.js';
 import { Redactor } from '../../harness/evidence/redactor.js';
 import { afterEach } from 'vitest';
@@ -247,3 +248,13 @@ export async function startAll<T extends { stop(): Promise<void> }>(starts: Arra
   }
   return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
+
+/** The simulator's console as a profile describes it, at `connect` (its pty or TCP port). */
+export const simConsoleInterface = (connect: string): ConsoleInterface =>
+  ConsoleInterface.parse({
+    connect,
+    prompts: { login: 'login:\\s*$', password: 'Passphrase:\\s*$', shell: '\\[[^\\]\\s]+@gw-sim\\][#$]\\s*$', adminShell: '\\[[^\\]\\s]+@gw-sim\\]#\\s*$', failure: 'Authentication failed', locked: 'suspended', idleLogout: 'Idle session closed' },
+    commands: { status: 'show status' },
+    responses: { statusOk: 'heaterSetpoint', rejected: '(?m)^Refused' },
+    timeoutMs: 3000,
+  });

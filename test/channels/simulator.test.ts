@@ -5,26 +5,18 @@ import { FieldMonitor } from '../../harness/protocols/monitor/monitor-channel.js
 import { ModbusChannel } from '../../harness/protocols/modbus/modbus-channel.js';
 import { MqttChannel } from '../../harness/protocols/mqtt/mqtt-channel.js';
 import { scanTcp } from '../../harness/protocols/network/port-probe.js';
-import { ConsoleInterface, MonitorChannel, MqttInterface } from '../../harness/profile/target-schema.js';
+import { MonitorChannel, MqttInterface } from '../../harness/profile/target-schema.js';
 import { DEFAULT_ADMIN_PASSWORD, DEFAULT_OPERATOR_PASSWORD, SIM_ACCOUNT_NAMES, startSimulator, type Simulator } from '../../simulators/gateway/index.js';
 
 /** The simulator keeps separate account databases for the console and for MQTT/OPC UA. */
 const CON = SIM_ACCOUNT_NAMES.console;
 const NET = SIM_ACCOUNT_NAMES.network;
-import { haveBinary, makeEvidence, startAll, type TestEvidence } from './helpers.js';
+import { haveBinary, simConsoleInterface, makeEvidence, startAll, type TestEvidence } from './helpers.js';
 
 const ADMIN_PW = process.env.HIL_SIM_ADMIN_PASSWORD || DEFAULT_ADMIN_PASSWORD;
 const OP_PW = process.env.HIL_SIM_OPERATOR_PASSWORD || DEFAULT_OPERATOR_PASSWORD;
 const hasSocat = haveBinary('socat', '-V');
 
-const consoleIface = (connect: string) =>
-  ConsoleInterface.parse({
-    connect,
-    prompts: { login: 'login:\\s*$', password: 'Passphrase:\\s*$', shell: '\\[[^\\]\\s]+@gw-sim\\][#$]\\s*$', adminShell: '\\[[^\\]\\s]+@gw-sim\\]#\\s*$', failure: 'Authentication failed', locked: 'suspended', idleLogout: 'Idle session closed' },
-    commands: { status: 'show status' },
-    responses: { statusOk: 'heaterSetpoint', rejected: '(?m)^Refused' },
-    timeoutMs: 3000,
-  });
 
 const monitorConfig = (url: string) =>
   MonitorChannel.parse({
@@ -54,7 +46,7 @@ describe.skipIf(!hasSocat)('channels against the simulated gateway', () => {
   });
 
   test('console over the socat pty: admin login, status, logout; wrong password fails; no password in evidence', async () => {
-    const ch = await ConsoleChannel.open(consoleIface(hardened.endpoints.console.pty!), { evidence: ev.evidence });
+    const ch = await ConsoleChannel.open(simConsoleInterface(hardened.endpoints.console.pty!), { evidence: ev.evidence });
     try {
       const bad = await ch.login(CON.operator, 'definitely-wrong');
       expect(bad).toMatchObject({ outcome: 'failure', promptSeen: 'failure' });
@@ -71,7 +63,7 @@ describe.skipIf(!hasSocat)('channels against the simulated gateway', () => {
   });
 
   test('console over raw TCP (weak): operator login gets the user shell', async () => {
-    const ch = await ConsoleChannel.open(consoleIface(weak.endpoints.console.tcp), { evidence: ev.evidence });
+    const ch = await ConsoleChannel.open(simConsoleInterface(weak.endpoints.console.tcp), { evidence: ev.evidence });
     try {
       expect(await ch.login(CON.operator, OP_PW)).toMatchObject({ outcome: 'shell', shellLevel: 'user' });
       expect((await ch.run('show status')).output).toMatch(/heaterSetpoint/);
