@@ -32,7 +32,7 @@
 import type { AlertFeed } from '../harness/protocols/capabilities/alerts.js';
 import type { ClosableSurface } from '../harness/protocols/protocol.js';
 import { alertSource, loginInterfaces, type LoginInterface } from '../harness/protocols/registry.js';
-import { acceptedPastThreshold, lockoutWalk, type LockoutPolicy, type LockoutWalkResult } from '../harness/oracles/lockout-walk.js';
+import { acceptedPastThreshold, lockHeldPast, lockoutWalk, type LockoutPolicy, type LockoutWalkResult } from '../harness/oracles/lockout-walk.js';
 import { FailureLog, lockAlertJudgement } from '../harness/oracles/lockout-alert.js';
 import { holdsConnection, lockEpisode } from '../harness/oracles/lockout-episode.js';
 import { lockoutLanes, runLanes } from '../harness/oracles/lockout-lanes.js';
@@ -217,13 +217,20 @@ function lockoutSpecs(iface: AuthIface, p: LockoutPolicy, w: LockoutWalkResult) 
   // The lock may have begun before the N-th failure's reply (a fail delay): a lock is only shown
   // short when it is short even counted from when that failure was sent.
   const early = w.lockStartUncertaintyMs ?? 0;
+  // Too long is proven only by a refusal that began after T + tolerance; otherwise the gap before the
+  // accept (the harness's own delay, or a poll across the limit) leaves it open: INCONCLUSIVE.
+  const seen = w.refusedUntilMs;
+  const overrunUnproven = (v: number | null) => (v === null || v > max) && !lockHeldPast(w, max);
   const duration: MeasurementSpec<number | null> = {
     name: `lockoutDuration[${iface}]`,
     unit: 'ms',
     limits: { min: p.durationMs - early, max },
     iface,
+    ...(overrunUnproven(w.measuredLockMs ?? null) ? { onFail: 'INCONCLUSIVE' as const } : {}),
     failReason: (v) =>
-      v === null
+      overrunUnproven(v)
+        ? `lock on ${iface}: last refused ${seen ?? '?'} ms after the lock began, ${v === null ? 'no login accepted after' : `accepted ${v} ms after`}; no attempt between them shows whether it ended by the declared ${p.durationMs} ms + ${p.toleranceMs} ms (the gap is the harness's, not the device's)`
+        : v === null
         ? `account still locked on ${iface} well after the declared ${p.durationMs} ms + ${p.toleranceMs} ms tolerance`
         : v < p.durationMs - early
           ? `lock on ${iface} ended after ${v} ms${early ? ` (at most ${v + early} ms counted from sending the last failure)` : ''}, before the declared ${p.durationMs} ms`

@@ -117,18 +117,26 @@ export async function lockEpisode(p: EpisodePolicy, io: EpisodeIo, out?: Finding
       await attempt(`bad during the lock #${++tried} at ${Math.round(since())} ms`, io.username, io.bad);
     }
     const end = p.durationMs + p.toleranceMs;
-    const back = tried ? await untilUsable(surface, io.username, io.good, { fromMs: p.durationMs, untilMs: end, since, signal: io.signal, sleep: io.sleep }) : undefined;
+    // Polled until an attempt has begun past the end: only a refusal there proves the lock extended.
+    const poll = 250;
+    const back = tried ? await untilUsable(surface, io.username, io.good, { fromMs: p.durationMs, untilMs: end + poll, since, signal: io.signal, sleep: io.sleep, pollMs: poll, probeAfterMs: end }) : undefined;
     // A wait the harness cut short (cancelled, out of budget) observed nothing: never a device FAIL.
     io.signal.throwIfAborted();
     if (!tried) f.note(`[${iface}] extension not checked: the lock of ${p.durationMs} ms left no time for an attempt before it ends`);
     else {
       f.note(`[${iface}] after ${tried} wrong password(s) during the lock: ${back!.accepted ? `logs in again ${back!.atMs} ms after the lock began` : `still refused ${back!.atMs} ms after the lock began (${back!.detail})`}`);
+      const inTime = back!.accepted && back!.atMs <= end;
+      const provenLate = (back!.refusedAtMs ?? -1) > end;
       f.check(`lockoutNotExtended[${iface}]`, {
         expected: `good login works again within ${p.durationMs} ms + ${p.toleranceMs} ms of the lock, whatever is tried during it`,
-        actual: back!.accepted ? `accepted at ${back!.atMs} ms` : `refused at ${back!.atMs} ms`,
-        passed: back!.accepted,
+        actual: back!.accepted ? `accepted at ${back!.atMs} ms` : `${back!.detail} at ${back!.atMs} ms`,
+        passed: inTime,
         iface,
-        reason: `lock on ${iface} extended by attempts: ${tried} wrong password(s) during the lock kept the good password refused ${back!.atMs} ms after the lock began (declared ${p.durationMs} ms + ${p.toleranceMs} ms, not extended)`,
+        // The harness late (no attempt in the window, or none refused past its end): nothing proven.
+        ...(inTime || provenLate ? {} : { onFail: 'INCONCLUSIVE' as const }),
+        reason: provenLate
+          ? `lock on ${iface} extended by attempts: ${tried} wrong password(s) during the lock kept the good password refused ${back!.refusedAtMs} ms after the lock began (declared ${p.durationMs} ms + ${p.toleranceMs} ms, not extended)`
+          : `lock extension on ${iface} not decided: last refused ${back!.refusedAtMs ?? '?'} ms after the lock began, ${back!.accepted ? `accepted ${back!.atMs} ms after` : `then ${back!.detail}`}; no attempt between them shows whether it ended by ${end} ms (the gap is the harness's, not the device's)`,
       });
       if (back!.accepted) return f.with({ usable: true, lockAt });
     }

@@ -33,6 +33,12 @@ export interface LockoutWalkResult {
   /** Time from the N-th failure to the first accepted login, or undefined if never within the window. */
   measuredLockMs?: number;
   /**
+   * When the latest good login the duration step saw refused began (ms from the N-th failure): the
+   * lock provably held past it. A lock is only shown too long by a refusal after T + tolerance; an
+   * accept that comes later after a gap (the harness late, a poll across the limit) shows nothing.
+   */
+  refusedUntilMs?: number;
+  /**
    * How much longer the lock may really have been than measuredLockMs: the device may count the
    * N-th failure (and start the lock) any time between receiving it and replying, and a login
    * with a fail delay replies seconds later. Measured as the N-th failure attempt's duration.
@@ -155,6 +161,7 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
     await io.sleep(Math.ceil(beforeEnd - sinceLock()));
     const early = await tryOnce('good just before declared lock end', 'good');
     res.stillLockedBeforeEnd = isRefusal(early.outcome);
+    if (res.stillLockedBeforeEnd) res.refusedUntilMs = Math.round(lastStart - lockStart);
     if (early.outcome === 'accepted') {
       res.measuredLockMs = Math.round(lastStart - lockStart);
       return res;
@@ -163,16 +170,28 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
   // Rounded up (+1): a timer may fire a fraction of a millisecond early by performance.now().
   if (policy.durationMs > sinceLock()) await io.sleep(Math.ceil(policy.durationMs - sinceLock()) + 1);
   const pollEvery = Math.max(100, Math.min(500, policy.toleranceMs / 4));
-  while (sinceLock() <= policy.durationMs + policy.toleranceMs + 5 * pollEvery) {
+  const max = policy.durationMs + policy.toleranceMs;
+  while (sinceLock() <= max + 5 * pollEvery) {
     const g = await tryOnce('good after declared lock end', 'good');
     if (g.outcome === 'accepted') {
       res.measuredLockMs = Math.round(lastStart - lockStart);
       break;
     }
     if (g.outcome === 'error') break;
-    await io.sleep(pollEvery);
+    if (isRefusal(g.outcome)) res.refusedUntilMs = Math.round(lastStart - lockStart);
+    // The poll that crosses T + tolerance is sent just past it: a refusal there proves the lock too long.
+    const toLimit = max + 1 - sinceLock();
+    await io.sleep(toLimit > 0 ? Math.min(pollEvery, Math.ceil(toLimit)) : pollEvery);
   }
   return res;
+}
+
+/**
+ * Whether the walk proved the lock held past `maxMs` (ms from the N-th failure): only a refusal
+ * that began after it does; a later accept after a gap (the harness late) proves nothing either way.
+ */
+export function lockHeldPast(w: Pick<LockoutWalkResult, 'refusedUntilMs'>, maxMs: number): boolean {
+  return (w.refusedUntilMs ?? -1) > maxMs;
 }
 
 /** Good logins the walk saw accepted after `threshold` or more consecutive failures. */

@@ -125,7 +125,13 @@ describe.skipIf(sim.skip)('lockout against the simulator', () => {
   });
 
   test('lockExtendedByAttempts alone → FAIL "lock extended by attempts" on every interface; threshold, duration, reconnect, scope PASS', { timeout: 180_000 }, async () => {
-    const { result } = await runWithDeclared(lockout, { profile: 'hardened', config: shortSim({ switches: { lockExtendedByAttempts: true } }), declare: declareShort });
+    // An extension is only provable past T + tolerance: the wrong passwords during the lock must end
+    // later than the tolerance after it began, which a console login (slow, sent well ahead of T)
+    // reaches only with a lock longer than the tolerance: 3 s declared, 1 s tolerance.
+    const declare3s = (t: TargetProfile) => {
+      t.policy.lockout = { ...t.policy.lockout!, durationMs: 3_000, toleranceMs: 1_000 };
+    };
+    const { result } = await runWithDeclared(lockout, { profile: 'hardened', config: shortSim({ switches: { lockExtendedByAttempts: true }, params: { lockoutDurationMs: 3_000 } }), declare: declare3s });
     expect(result.verdict).toBe('FAIL');
     for (const i of ['console', 'console-tcp', 'mqtt']) {
       expect(result.reason).toMatch(new RegExp(`\\[${i}\\] lock on ${i} extended by attempts: \\d+ wrong password\\(s\\) during the lock kept the good password refused`));
