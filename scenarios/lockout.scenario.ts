@@ -32,7 +32,7 @@
 import type { AlertFeed } from '../harness/protocols/capabilities/alerts.js';
 import type { ClosableSurface } from '../harness/protocols/protocol.js';
 import { alertSource, loginInterfaces, type LoginInterface } from '../harness/protocols/registry.js';
-import { acceptedPastThreshold, lockHeldPast, lockoutWalk, type LockoutPolicy, type LockoutWalkResult } from '../harness/oracles/lockout-walk.js';
+import { acceptedPastThreshold, lockHeldPast, lockOverBefore, lockoutWalk, type LockoutPolicy, type LockoutWalkResult } from '../harness/oracles/lockout-walk.js';
 import { FailureLog, lockAlertJudgement } from '../harness/oracles/lockout-alert.js';
 import { holdsConnection, lockEpisode } from '../harness/oracles/lockout-episode.js';
 import { lockoutLanes, runLanes } from '../harness/oracles/lockout-lanes.js';
@@ -221,14 +221,20 @@ function lockoutSpecs(iface: AuthIface, p: LockoutPolicy, w: LockoutWalkResult) 
   // accept (the harness's own delay, or a poll across the limit) leaves it open: INCONCLUSIVE.
   const seen = w.refusedUntilMs;
   const overrunUnproven = (v: number | null) => (v === null || v > max) && !lockHeldPast(w, max);
+  const min = p.durationMs - early;
+  // Likewise short only when the accepted login had ended before the declared duration.
+  const shortUnproven = (v: number | null) => v !== null && v < min && !lockOverBefore(w, min);
+  const unproven = (v: number | null) => overrunUnproven(v) || shortUnproven(v);
   const duration: MeasurementSpec<number | null> = {
     name: `lockoutDuration[${iface}]`,
     unit: 'ms',
-    limits: { min: p.durationMs - early, max },
+    limits: { min, max },
     iface,
-    ...(overrunUnproven(w.measuredLockMs ?? null) ? { onFail: 'INCONCLUSIVE' as const } : {}),
+    ...(unproven(w.measuredLockMs ?? null) ? { onFail: 'INCONCLUSIVE' as const } : {}),
     failReason: (v) =>
-      overrunUnproven(v)
+      shortUnproven(v)
+        ? `lock on ${iface}: a login begun ${v} ms after the lock began was accepted, but it ended only ${w.acceptedByMs} ms after, past the declared ${p.durationMs} ms: whether the device decided before it is not shown (the attempt's time is the harness's)`
+        : overrunUnproven(v)
         ? `lock on ${iface}: last refused ${seen ?? '?'} ms after the lock began, ${v === null ? 'no login accepted after' : `accepted ${v} ms after`}; no attempt between them shows whether it ended by the declared ${p.durationMs} ms + ${p.toleranceMs} ms (the gap is the harness's, not the device's)`
         : v === null
         ? `account still locked on ${iface} well after the declared ${p.durationMs} ms + ${p.toleranceMs} ms tolerance`

@@ -39,6 +39,11 @@ export interface LockoutWalkResult {
    */
   refusedUntilMs?: number;
   /**
+   * When the accepted login of the duration step had ENDED (ms from the N-th failure): the device
+   * decided somewhere between measuredLockMs and this, so a lock is only shown short by it.
+   */
+  acceptedByMs?: number;
+  /**
    * How much longer the lock may really have been than measuredLockMs: the device may count the
    * N-th failure (and start the lock) any time between receiving it and replying, and a login
    * with a fail delay replies seconds later. Measured as the N-th failure attempt's duration.
@@ -164,6 +169,7 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
     if (res.stillLockedBeforeEnd) res.refusedUntilMs = Math.round(lastStart - lockStart);
     if (early.outcome === 'accepted') {
       res.measuredLockMs = Math.round(lastStart - lockStart);
+      res.acceptedByMs = Math.round(performance.now() - lockStart);
       return res;
     }
   }
@@ -175,6 +181,7 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
     const g = await tryOnce('good after declared lock end', 'good');
     if (g.outcome === 'accepted') {
       res.measuredLockMs = Math.round(lastStart - lockStart);
+      res.acceptedByMs = Math.round(performance.now() - lockStart);
       break;
     }
     if (g.outcome === 'error') break;
@@ -192,6 +199,14 @@ export async function lockoutWalk(policy: LockoutPolicy, io: WalkIo): Promise<Lo
  */
 export function lockHeldPast(w: Pick<LockoutWalkResult, 'refusedUntilMs'>, maxMs: number): boolean {
   return (w.refusedUntilMs ?? -1) > maxMs;
+}
+
+/**
+ * Whether the walk proved the lock over before `minMs`: the accepted login had ended by then (an
+ * attempt the harness stalled in may have reached the device later than it began).
+ */
+export function lockOverBefore(w: Pick<LockoutWalkResult, 'acceptedByMs'>, minMs: number): boolean {
+  return w.acceptedByMs !== undefined && w.acceptedByMs < minMs;
 }
 
 /** Good logins the walk saw accepted after `threshold` or more consecutive failures. */

@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import type { CheckFinding } from '../../harness/core/finding.js';
 import { lockEpisode, type EpisodePolicy } from '../../harness/oracles/lockout-episode.js';
-import { lockHeldPast, lockoutWalk, type LockoutPolicy } from '../../harness/oracles/lockout-walk.js';
+import { lockHeldPast, lockOverBefore, lockoutWalk, type LockoutPolicy } from '../../harness/oracles/lockout-walk.js';
 import type { AuthAttempt, AuthSurface } from '../../harness/protocols/capabilities/auth-surface.js';
 
 /** Locks after `threshold` failures for `lockMs`; with `extends`, a wrong password while locked restarts the lock. */
@@ -58,6 +58,34 @@ describe('lockout duration (boundary walk): too long only by a refusal past T + 
     const r = await lockoutWalk(policy, { surface, username: 'u', good: 'good', bad: 'bad', signal, sleep: sleeper(() => false, 0) });
     expect(r.lockedAtThreshold).toBe(true);
     expect(lockHeldPast(r, max)).toBe(true);
+  });
+});
+
+describe('lockout duration (boundary walk): too short only by an accept that had ended before T', () => {
+  const policy: LockoutPolicy = { threshold: 3, durationMs: 1000, toleranceMs: 400, resetOnSuccess: true };
+
+  test('the harness stalls inside the probe before T, which reaches the device after T → the short lock is not proven', async () => {
+    let locked = false;
+    const inner = device({ threshold: 3, lockMs: 1000, onLock: () => (locked = true) });
+    // After the lock, a good login is held up 600 ms inside the harness before it reaches the device.
+    const surface: AuthSurface = {
+      iface: 'mqtt',
+      async attempt(u, p, s) {
+        if (locked && p === 'good') await new Promise((r) => setTimeout(r, 600));
+        return inner.attempt(u, p, s);
+      },
+    };
+    const r = await lockoutWalk(policy, { surface, username: 'u', good: 'good', bad: 'bad', signal, sleep: sleeper(() => false, 0) });
+    // Dated by when it began, the accept looks early...
+    expect(r.measuredLockMs).toBeLessThan(policy.durationMs);
+    // ...but it ended after T: the scenario records INCONCLUSIVE, not FAIL.
+    expect(lockOverBefore(r, policy.durationMs)).toBe(false);
+  });
+
+  test('a device whose lock lasts a tenth of the declared one → the accept had ended before T', async () => {
+    const r = await lockoutWalk(policy, { surface: device({ threshold: 3, lockMs: 100 }), username: 'u', good: 'good', bad: 'bad', signal, sleep: sleeper(() => false, 0) });
+    expect(r.measuredLockMs).toBeLessThan(policy.durationMs);
+    expect(lockOverBefore(r, policy.durationMs)).toBe(true);
   });
 });
 

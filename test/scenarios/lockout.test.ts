@@ -85,6 +85,16 @@ describe.skipIf(sim.skip)('lockout against the simulator', () => {
     expect(result.reason).toMatch(/\[mqtt\] account still locked on mqtt well after the declared 1500 ms/);
   });
 
+  test('lock lasting 1.5 s where 4 s is declared → FAIL: the lock ended before the declared duration', { timeout: 120_000 }, async () => {
+    const declare4s = (t: TargetProfile) => {
+      t.policy.lockout = { ...t.policy.lockout!, durationMs: 4_000, toleranceMs: 1_000 };
+    };
+    const { result } = await runWithDeclared(lockout, { profile: 'hardened', config: shortSim(), declare: declare4s });
+    expect(result.verdict).toBe('FAIL');
+    expect(result.reason).toMatch(/\[console\] lock on console ended after \d+ ms.*, before the declared 4000 ms/);
+    expect(result.measurements.find((m) => m.name === 'lockoutDuration[console]')?.passed).toBe(false);
+  });
+
   test('profile declaring no lockout: probed with 10 failures → FAIL on the weak simulator', { timeout: 120_000 }, async () => {
     const { result } = await runWithDeclared(lockout, {
       profile: 'weak',
