@@ -6,12 +6,14 @@
  * reports at exit whether node-opcua (or mqtt / modbus-serial) was loaded: protocol libraries, OPC UA
  * especially, should load only when a scenario needs them, and neither of these does.
  *
- * References, same run: `node` + tsx's loader registered with an empty program (the floor of any
- * TypeScript CLI started without a build step) for --help; `hil --help` for the first probe, so the
- * ratio shows what the runner and its scenario worker add on top of the CLI's start-up.
+ * `hil` runs its compiled tree (bin/compiled-tree.js) when it is fresh; the notes say which tree ran.
+ * References, same run: `node` with an empty program (the floor of any Node CLI) for --help;
+ * `hil --help` for the first probe, so the ratio shows what the runner and its scenario host add
+ * on top of the CLI's start-up.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { compiledTreeFresh } from '../bin/compiled-tree.js';
 import type { BenchRow } from './report-table.js';
 import { summarize } from './stats.js';
 import { ensureSimSecrets, hilBin, repoRoot, resolvedTargetFile, runTimed, startSimFleet, type BenchOptions, type FigureResult } from './support.js';
@@ -51,6 +53,7 @@ export async function benchStartup(o: BenchOptions): Promise<FigureResult> {
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`.trim(),
   };
 
+  const tree = compiledTreeFresh() ? 'compiled tree' : 'TypeScript sources through tsx (compiled tree missing or stale)';
   const help: number[] = [];
   const floor: number[] = [];
   rmSync(loadedFile, { force: true });
@@ -58,7 +61,7 @@ export async function benchStartup(o: BenchOptions): Promise<FigureResult> {
     const h = await runTimed(process.execPath, [hilBin, '--help'], { env });
     if (h.code !== 0) problems.push(`start-up: hil --help exited ${h.code}`);
     help.push(h.wallMs);
-    const f = await runTimed(process.execPath, ['--input-type=module', '-e', "const { register } = await import('tsx/esm/api'); register();"], { env: { ...process.env } });
+    const f = await runTimed(process.execPath, ['-e', '0'], { env: { ...process.env } });
     floor.push(f.wallMs);
   }
   const helpLoaded = readLoaded(loadedFile);
@@ -94,12 +97,12 @@ export async function benchStartup(o: BenchOptions): Promise<FigureResult> {
       item: 6,
       figure: '`hil --help` wall time',
       hil: helpM,
-      referenceName: 'node + tsx loader, empty program',
+      referenceName: 'node, empty program',
       reference: floorM,
       ratio: helpM.median / floorM.median,
       ratioMeaning: 'hil / floor',
       repetitions: helpReps,
-      notes: `OPC UA loaded: ${opcuaIn(helpLoaded)}; ${libsIn(helpLoaded)}`,
+      notes: `${tree}; OPC UA loaded: ${opcuaIn(helpLoaded)}; ${libsIn(helpLoaded)}`,
     },
     {
       id: 'startup.first-probe',
@@ -111,7 +114,7 @@ export async function benchStartup(o: BenchOptions): Promise<FigureResult> {
       ratio: firstM.median / helpM.median,
       ratioMeaning: 'first probe / CLI start',
       repetitions: runReps,
-      notes: `spawn → first non-harness evidence record; whole run ${Math.round(summarize(total).median)} ms; OPC UA loaded in any hil process: ${opcuaIn(runLoaded)} (${runLoaded.length} processes reported)`,
+      notes: `${tree}; spawn → first non-harness evidence record; whole run ${Math.round(summarize(total).median)} ms; OPC UA loaded in any hil process: ${opcuaIn(runLoaded)} (${runLoaded.length} processes reported)`,
     },
   ];
   return { rows, problems };

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { moduleExt } from '../harness/core/module-tree.js';
 import type { ScenarioDefinition } from '../harness/runner/scenario-definition.js';
 
 /**
@@ -34,7 +35,7 @@ const scenariosDir = fileURLToPath(new URL('./', import.meta.url));
 
 /** Scenario files of the standard library, in execution order. */
 export function catalogEntries(): CatalogEntry[] {
-  return SCENARIO_ORDER.map((name) => ({ name, file: `${scenariosDir}${name}.scenario.ts` })).filter((e) => existsSync(e.file));
+  return SCENARIO_ORDER.map((name) => ({ name, file: `${scenariosDir}${name}.scenario${moduleExt}` })).filter((e) => existsSync(e.file));
 }
 
 /**

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { repoRoot } from './module-tree.js';
 
 const require = createRequire(import.meta.url);
 
 /** Version of this harness, from package.json. */
 export function harnessVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Versions of the protocol libraries actually installed, for report.json provenance. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../core/module-tree.js';
 import type { Report } from '../core/result-schema.js';
 import { runTargetFile } from '../cli/run-and-report.js';
 import type { ProgressEvent } from '../runner/progress-event.js';
@@ -10,7 +10,7 @@ import { demoAsExpected, type DemoProfile } from './demo-expectation.js';
 import { startSimChild, type SimChild } from './sim-child.js';
 import { freeLoopbackPort, startUpstreamBroker, type UpstreamBroker } from './upstream-broker.js';
 
-const targetsDir = fileURLToPath(new URL('../../targets/', import.meta.url));
+const targetsDir = join(repoRoot, 'targets');
 
 export interface DemoOptions {
   out: string;

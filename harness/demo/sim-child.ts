@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../core/module-tree.js';
 import { freePortBlock } from './free-port-block.js';
 import { SIM_BLOCK, SIM_PORT_OFFSETS } from './sim-in-block.js';
 import { simTargetEnv, type SimEndpointsLike } from './sim-target-env.js';
@@ -38,8 +38,7 @@ export interface SimChildOptions {
   readyTimeoutMs?: number;
 }
 
-const hilBin = fileURLToPath(new URL('../../bin/hil.js', import.meta.url));
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const hilBin = join(repoRoot, 'bin', 'hil.js');
 const STOP_GRACE_MS = 10_000;
 /** Nice value of the simulator processes (the harness's sampler thread asks for -10). */
 const SIM_NICE = -5;

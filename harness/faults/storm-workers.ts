@@ -4,10 +4,9 @@
  * generator on its share, and the results are summed (latency percentiles over all answers, whose
  * samples the workers hand back as transferred arrays).
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { siblingModuleUrl, workerEntrySource } from '../core/module-tree.js';
 import { round2 } from '../monitor/stats.js';
 import type { ModbusStormOptions, ModbusStormResult } from './modbus-storm-types.js';
 
@@ -16,15 +15,8 @@ export const WORKER_IN_FLIGHT_THRESHOLD = 1024;
 
 /** Marks this module's own workers (other workers, a test pool's, may import it too). */
 export const SHARE_MARK = 'hilModbusStormShare';
-const MODULE_URL = 'hilModbusStormModule';
-/** The worker's module, next to this one with the same extension (.ts under tsx). */
-const ENTRY_URL = import.meta.url.replace(/storm-workers\.([cm]?[jt]s)$/, 'storm-worker-entry.$1');
-
-// A worker does not inherit an in-process loader (bin/hil.js registers tsx, vitest transforms on its
-// own): the worker registers tsx's loader itself, then loads its entry module as TypeScript.
-const TSX_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
-const BOOT = `const { workerData } = require('node:worker_threads');
-import(${JSON.stringify(TSX_API)}).then((m) => { m.register(); return import(workerData.${MODULE_URL}); });`;
+/** The worker's module, next to this one, in the tree that runs (sources or compiled). */
+const BOOT = workerEntrySource(siblingModuleUrl(import.meta.url, 'storm-worker-entry'));
 
 export interface WorkerShare {
   result: ModbusStormResult;
@@ -78,7 +70,7 @@ export async function runStormInWorkers(opts: ModbusStormOptions, workers: numbe
       const conns = Math.floor(((i + 1) * n) / workers) - Math.floor((i * n) / workers);
       const part: ModbusStormOptions = { ...plain, connections: conns, ratePerSec: (opts.ratePerSec * conns) / n, workers: 1 };
       return new Promise<WorkerShare>((resolve, reject) => {
-        const w = new Worker(BOOT, { eval: true, workerData: { [SHARE_MARK]: true, [MODULE_URL]: ENTRY_URL, ...part } });
+        const w = new Worker(BOOT, { eval: true, workerData: { [SHARE_MARK]: true, ...part } });
         const stop = () => w.postMessage('abort');
         signal?.addEventListener('abort', stop, { once: true });
         w.once('message', (s: WorkerShare) => resolve(s));

@@ -5,11 +5,8 @@
  * and batched into the evidence; a stall of this thread delays when a sample arrives, never when
  * it was taken. Each sample carries the sampler's own lateness (MonitorSample.lateMs).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { siblingModuleUrl, workerEntrySource } from '../core/module-tree.js';
 import type { MonitorChannel as MonitorConfig } from '../profile/target-schema.js';
 import { SampleBatcher } from './sample-batcher.js';
 import type { MonitorSample } from './sample.js';
@@ -37,27 +34,13 @@ function boundedStart(started: Promise<void>, signal?: AbortSignal): Promise<voi
 /** How long stop() waits for the thread to finish its read in flight before terminating it. */
 const STOP_GRACE_MS = 3000;
 
-/**
- * The worker runs TypeScript through tsx's API: loader hooks registered in this thread (bin/hil.js,
- * vitest) do not reach a worker, so the worker registers its own before importing its body.
- */
-function workerBoot(): string {
-  // The ESM entry of tsx's API, as its package.json declares it (require.resolve would give the CJS one).
-  const require = createRequire(import.meta.url);
-  const pkgFile = require.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  const tsxApi = pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
-  const body = fileURLToPath(new URL('./sampler-worker.ts', import.meta.url));
-  return `import(${JSON.stringify(tsxApi)}).then((api) => api.tsImport(${JSON.stringify(body)}, ${JSON.stringify(import.meta.url)}))`;
-}
-
 export function startSamplerThread(opts: SamplerThreadOptions): Sampler {
   const now = () => performance.now();
   const samples: MonitorSample[] = [];
   const waiters = new Set<(s: MonitorSample) => void>();
   const batcher = opts.evidence ? new SampleBatcher({ evidence: opts.evidence, points: Object.keys(opts.monitor.points), batchMs: opts.batchMs, conn: opts.conn }) : undefined;
   const init: SamplerThreadInit = { monitor: opts.monitor, periodMs: opts.periodMs, readTimeoutMs: opts.readTimeoutMs };
-  const worker = new Worker(workerBoot(), { eval: true, workerData: init });
+  const worker = new Worker(workerEntrySource(siblingModuleUrl(import.meta.url, 'sampler-worker')), { eval: true, workerData: init });
   worker.unref();
   let missedTicks = 0;
   let stoppedMsg: (() => void) | undefined;

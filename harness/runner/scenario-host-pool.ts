@@ -3,13 +3,15 @@ import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compiledTree, repoRoot, siblingModuleUrl } from '../core/module-tree.js';
 import type { HostJob, HostMessage, ParentMessage } from './host-protocol.js';
 import type { ProgressEvent } from './progress-event.js';
 import { RUN_ENV } from './run-environment.js';
 
 const require = createRequire(import.meta.url);
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const hostFile = fileURLToPath(new URL('./scenario-host.ts', import.meta.url));
+const hostFile = fileURLToPath(siblingModuleUrl(import.meta.url, 'scenario-host'));
+/** From the sources the host needs tsx's loader; the compiled tree runs as it is. */
+const hostArgs = compiledTree ? [hostFile] : ['--import', pathToFileURL(require.resolve('tsx/esm')).href, hostFile];
 /** After a deadline or a cancel, how long the host may take to end the job (teardown included) before it is killed. */
 const ABORT_GRACE_MS = 20_000;
 /**
@@ -59,8 +61,7 @@ class ScenarioHost {
     env: NodeJS.ProcessEnv,
     private readonly onGone: (h: ScenarioHost) => void,
   ) {
-    const tsx = pathToFileURL(require.resolve('tsx/esm')).href;
-    this.child = spawn(process.execPath, ['--import', tsx, hostFile], {
+    this.child = spawn(process.execPath, hostArgs, {
       cwd: repoRoot,
       env: { ...env, [RUN_ENV.parentPid]: String(process.pid), NODEOPCUA_LOG_LEVEL: env.NODEOPCUA_LOG_LEVEL ?? '3', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
