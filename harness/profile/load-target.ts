@@ -12,6 +12,14 @@ export interface LoadedTarget {
   path: string;
   /** SHA-256 of the profile text as given (before interpolation), recorded in report.json. */
   digest: string;
+  /** The text's YAML document as plain data, before interpolation and validation. */
+  document: unknown;
+}
+
+/** A profile text already parsed by another process: reused only for a text with the same digest. */
+export interface ParsedProfileText {
+  digest: string;
+  document: unknown;
 }
 
 /** `${VAR}` and `${VAR:-default}` in string values, so a lab can set addresses per bench. Secrets use `password: {env: ...}` instead. */
@@ -84,8 +92,12 @@ export function parseTarget(input: unknown, source = '<inline>', env: NodeJS.Pro
   return parsed.data;
 }
 
-/** Load a YAML (or JSON) target profile file. Throws ProfileError naming the file and field. */
-export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedTarget {
+/**
+ * Load a YAML (or JSON) target profile file. Throws ProfileError naming the file and field.
+ * `parsed`: the document another process parsed from a text with this digest (the scenario host
+ * gets the CLI's): used when the file's digest matches, so only validation runs again.
+ */
+export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.env, parsed?: ParsedProfileText): LoadedTarget {
   const path = resolve(file);
   let text: string;
   try {
@@ -93,13 +105,17 @@ export function loadTargetFile(file: string, env: NodeJS.ProcessEnv = process.en
   } catch (e) {
     throw new ProfileError(file, [{ path: '', message: `cannot read file: ${(e as Error).message}` }]);
   }
+  const digest = sha256Hex(text);
   let raw: unknown;
-  try {
-    raw = YAML.parse(text, { prettyErrors: true });
-  } catch (e) {
-    throw new ProfileError(file, [{ path: '', message: `not valid YAML: ${(e as Error).message}` }]);
+  if (parsed?.digest === digest) raw = parsed.document;
+  else {
+    try {
+      raw = YAML.parse(text, { prettyErrors: true });
+    } catch (e) {
+      throw new ProfileError(file, [{ path: '', message: `not valid YAML: ${(e as Error).message}` }]);
+    }
   }
-  return { profile: parseTarget(raw, file, env), path, digest: sha256Hex(text) };
+  return { profile: parseTarget(raw, file, env), path, digest, document: raw };
 }
 
 /** Typed helper for profiles written in TypeScript. */

@@ -1,3 +1,4 @@
+import type { ParsedProfileText } from '../profile/load-target.js';
 import type { ProgressEvent } from './progress-event.js';
 
 /**
@@ -11,6 +12,8 @@ export interface HostJob {
   runId: string;
   /** Scenario module files, in execution order (already sharded by the parent). */
   files: string[];
+  /** The profile text the parent parsed: the host parses the snapshot again only if its digest differs. */
+  profile?: ParsedProfileText;
 }
 
 export type ParentMessage = { type: 'run'; job: HostJob } | { type: 'abort'; key: string; reason: 'deadline' | 'cancel' };

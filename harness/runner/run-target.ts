@@ -70,6 +70,7 @@ export async function runTarget(opts: RunTargetOptions): Promise<RunRecord> {
     runDir,
     runId,
     files: scenarios.map((c) => c.file),
+    profile: { digest: target.digest, document: target.document },
     env,
     deadlineMs: budget,
     signal: opts.signal,

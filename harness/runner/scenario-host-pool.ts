@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compiledTree, repoRoot, siblingModuleUrl } from '../core/module-tree.js';
+import type { ParsedProfileText } from '../profile/load-target.js';
 import type { HostJob, HostMessage, ParentMessage } from './host-protocol.js';
 import type { ProgressEvent } from './progress-event.js';
 import { RUN_ENV } from './run-environment.js';
@@ -24,6 +25,8 @@ export interface JobOptions {
   runDir: string;
   runId: string;
   files: string[];
+  /** The profile text as the parent parsed it (HostJob.profile). */
+  profile?: ParsedProfileText;
   env: NodeJS.ProcessEnv;
   /** Hard stop for the job: the sum of the scenarios' budgets plus slack. */
   deadlineMs: number;
@@ -65,6 +68,8 @@ class ScenarioHost {
       cwd: repoRoot,
       env: { ...env, [RUN_ENV.parentPid]: String(process.pid), NODEOPCUA_LOG_LEVEL: env.NODEOPCUA_LOG_LEVEL ?? '3', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Structured clone: a parsed profile document keeps what JSON would lose (.inf, .nan, dates).
+      serialization: 'advanced',
     });
     const keep = (s: string) => this.toAll(s);
     this.child.stdout!.setEncoding('utf8').on('data', keep);
@@ -113,7 +118,7 @@ class ScenarioHost {
         opts.signal?.removeEventListener('abort', onCancel);
         resolve(e);
       };
-      const job: HostJob = { key, runDir: opts.runDir, runId: opts.runId, files: opts.files };
+      const job: HostJob = { key, runDir: opts.runDir, runId: opts.runId, files: opts.files, profile: opts.profile };
       if (opts.signal?.aborted) onCancel();
       void this.ready.then(() => {
         // Cancelled or out of time before the host was up: nothing was sent, nothing to end.

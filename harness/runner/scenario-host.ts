@@ -31,8 +31,9 @@ process.on('SIGINT', () => undefined);
 const aborts = new Map<string, AbortController>();
 
 async function runJob(job: HostJob, signal: AbortSignal): Promise<void> {
-  // The parent validated this exact text before anything was sent; same text, same environment.
-  const target = loadTargetFile(join(job.runDir, PROFILE_SNAPSHOT), process.env);
+  // The parent validated this exact text before anything was sent; same text, same environment
+  // (its parsed document is reused when the snapshot's digest matches; validation runs here again).
+  const target = loadTargetFile(join(job.runDir, PROFILE_SNAPSHOT), process.env, job.profile);
   const secrets = resolveSecrets(target.profile, process.env);
   const evidence = new EvidenceLog(job.runDir, job.runId, secrets.redactor);
   if (watched) evidence.beforeAppend = orphanCheck(parentPid);
