@@ -4,7 +4,8 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { nmapArgs, scanTcpWithNmap, slicePorts } from '../../harness/protocols/network/nmap-scan.js';
+import { nmapArgs, scanTcpWithNmap, slicePorts, slicesFor } from '../../harness/protocols/network/nmap-scan.js';
+import { availableParallelism } from 'node:os';
 import { compressRanges, expandRanges, parseNmapTcpXml } from '../../harness/protocols/network/nmap-xml.js';
 import { parsePorts, scanTcp } from '../../harness/protocols/network/port-probe.js';
 import { scanEngineFromEnv, scanTcpPorts } from '../../harness/protocols/network/tcp-scan.js';
@@ -54,6 +55,10 @@ describe('nmap report and slices', () => {
     const a = nmapArgs('10.0.0.2', [1, 2, 3], '-sT', 800, 256);
     expect(a).toEqual(expect.arrayContaining(['-sT', '-Pn', '-n', '--max-rtt-timeout', '800ms', '--min-parallelism', '256', '-p', '1-3', '-oX', '-']));
     expect(a.at(-1)).toBe('10.0.0.2');
+  });
+
+  test('the cores are shared between the scans running at once: at least one slice each, at most 4', () => {
+    expect([slicesFor(2, 1), slicesFor(2, 2), slicesFor(2, 16), slicesFor(8, 1), slicesFor(8, 3), slicesFor(1, 0)]).toEqual([2, 1, 1, 4, 1, 1]);
   });
 
   test('HIL_SCAN_ENGINE is validated', () => {
@@ -146,5 +151,15 @@ describe.skipIf(netns.skip)('full range in a network namespace', () => {
     const ref = spawnSync('nmap', ['-sT', '-p-', '-n', '-Pn', '-oX', '-', ns.nsAddr], { encoding: 'utf8', timeout: 100_000 });
     const refOpen = [...parseNmapTcpXml(ref.stdout).states].filter(([, s]) => s === 'open').map(([p]) => p).sort((a, b) => a - b);
     expect(refOpen).toEqual(PORTS);
+  });
+
+  test('two scans at once (a fleet) share the cores: the second gets its share of slices, both find the same open set', { timeout: 120_000 }, async () => {
+    const [first, second] = await Promise.all([
+      scanTcpWithNmap(ns.nsAddr, parsePorts('1-65535'), { timeoutMs: 1000 }),
+      scanTcpWithNmap(ns.nsAddr, parsePorts('1-65535'), { timeoutMs: 1000 }),
+    ]);
+    expect(first.slices).toHaveLength(slicesFor(availableParallelism(), 1));
+    expect(second.slices).toHaveLength(slicesFor(availableParallelism(), 2));
+    for (const r of [first, second]) expect([...r.states].filter(([, st]) => st === 'open').map(([port]) => port).sort((a, b) => a - b)).toEqual(PORTS);
   });
 });

@@ -20,7 +20,7 @@ export interface NmapScanOptions {
   timeoutMs: number;
   /** Probes in flight at least, over all slices (the profile's concurrency): bounds a filtered device's scan. */
   concurrency?: number;
-  /** Parallel nmap processes (default: one per core, at most 4). */
+  /** Parallel nmap processes (default: the cores, at most 4, shared with the scans already running: slicesFor). */
   slices?: number;
   signal?: AbortSignal;
   /** nmap binary (default: found on PATH). */
@@ -50,6 +50,18 @@ export function findNmap(): string | undefined {
     if (dir && existsSync(p)) return p;
   }
   return undefined;
+}
+
+/** nmap scans of this process running now (a fleet scans many devices at once). */
+let scansInFlight = 0;
+
+/**
+ * nmap processes for one scan: the cores divided among the scans running at once, at least one.
+ * Slicing only pays when cores are idle; with a scan per device already on every core, more slices
+ * only add nmap start-ups and process spawns (tens of ms each, in a large process, on its event loop).
+ */
+export function slicesFor(cores: number, scansRunning: number): number {
+  return Math.max(1, Math.floor(Math.min(MAX_SLICES, cores) / Math.max(1, scansRunning)));
 }
 
 /** Contiguous slices of a sorted port list, as even as possible. */
@@ -109,8 +121,16 @@ function runSlice(bin: string, args: string[], signal: AbortSignal | undefined):
 export async function scanTcpWithNmap(host: string, ports: readonly number[], opts: NmapScanOptions): Promise<NmapScanResult> {
   const bin = opts.bin ?? findNmap();
   if (!bin) throw new ChannelError('setup', 'nmap not installed');
+  scansInFlight++;
+  try {
+    return await scanSlices(bin, host, ports, opts, opts.slices ?? slicesFor(availableParallelism(), scansInFlight));
+  } finally {
+    scansInFlight--;
+  }
+}
+
+async function scanSlices(bin: string, host: string, ports: readonly number[], opts: NmapScanOptions, cores: number): Promise<NmapScanResult> {
   const technique = process.getuid?.() === 0 ? '-sS' : '-sT';
-  const cores = opts.slices ?? Math.min(MAX_SLICES, availableParallelism());
   const parts = slicePorts(ports, ports.length < SPLIT_MIN_PORTS ? 1 : cores);
   // One aborts all: a failed slice must not leave its siblings scanning.
   const ac = new AbortController();
