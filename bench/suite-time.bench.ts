@@ -9,7 +9,8 @@
  *   lockout                 Σ over the lockout interfaces the target has: durationMs (the device holds the
  *                           lock that long; polling past it, up to toleranceMs, counts as overhead); with
  *                           independentCounters declared, the Σ of the longest concurrent lane only
- *   idle-session-timeout    idleTimeoutMs per session interface (console)
+ *   idle-session-timeout    idleTimeoutMs per session endpoint (console serial, TCP); once when the profile
+ *                           declares independentIdleSessions (the endpoints are waited out at once)
  *   safe-state-master-loss, link-loss, broker-outage
  *                           max(watchdogMs, reactionMs) to reach the safe state + recoveryMs after the master returns
  *   request-storm, malformed-input
@@ -25,6 +26,7 @@ import type { Report } from '../harness/core/result-schema.js';
 import type { TargetProfile } from '../harness/profile/target-schema.js';
 import { prepareTarget } from '../harness/cli/prepared-target.js';
 import { lockoutLanes } from '../harness/oracles/lockout-lanes.js';
+import { interfacesOffering } from '../harness/protocols/registry.js';
 import { runTargetFile as runTarget } from '../harness/cli/run-and-report.js';
 import type { BenchRow } from './report-table.js';
 import { summarize } from './stats.js';
@@ -36,7 +38,6 @@ export interface DeclaredWait {
   formula: string;
 }
 
-const SESSION_IFACES = ['console'] as const;
 
 /** Device-imposed waits of the scenarios in `report` (see the module comment for the formula). */
 export function declaredWaits(p: TargetProfile, report: Report, evidenceText = ''): DeclaredWait[] {
@@ -55,8 +56,12 @@ export function declaredWaits(p: TargetProfile, report: Report, evidenceText = '
       const how = lanes.length > 1 ? ` (longest of ${lanes.length} concurrent lanes: ${lanes.map((l) => l.join('+')).join(' | ')})` : '';
       out.push({ scenarioId: id, ms: n * lock.durationMs, formula: `${n} interfaces × lockout.durationMs ${lock.durationMs}${how}` });
     } else if (id === 'idle-session-timeout' && p.policy.idleTimeoutMs) {
-      const n = SESSION_IFACES.filter(has).length;
-      out.push({ scenarioId: id, ms: n * p.policy.idleTimeoutMs, formula: `${n} × idleTimeoutMs ${p.policy.idleTimeoutMs}` });
+      // One idle timeout per session endpoint, waited out one after another; with
+      // independentIdleSessions declared, the endpoints' waits overlap and the device imposes one.
+      const endpoints = interfacesOffering(p, 'idleSession').length;
+      const n = p.policy.independentIdleSessions ? Math.min(1, endpoints) : endpoints;
+      const how = p.policy.independentIdleSessions && endpoints > 1 ? ` (${endpoints} endpoints at once: independentIdleSessions)` : '';
+      out.push({ scenarioId: id, ms: n * p.policy.idleTimeoutMs, formula: `${n} × idleTimeoutMs ${p.policy.idleTimeoutMs}${how}` });
     } else if ((id === 'safe-state-master-loss' || id === 'link-loss' || id === 'broker-outage') && ss) {
       out.push({ scenarioId: id, ms: Math.max(ss.watchdogMs, ss.reactionMs) + ss.recoveryMs, formula: `max(watchdogMs, reactionMs) ${Math.max(ss.watchdogMs, ss.reactionMs)} + recoveryMs ${ss.recoveryMs}` });
     } else if ((id === 'request-storm' || id === 'malformed-input') && ss) {

@@ -49,6 +49,8 @@ export default scenario({
       return;
     }
     const wait = { idleTimeoutMs, marginMs: idleMarginMs(idleTimeoutMs) };
+    const concurrent = ctx.target.policy.independentIdleSessions && offering.length > 1;
+    if (concurrent) ctx.log(`idle sessions on ${offering.map((o) => o.iface).join(', ')} at the same time (policy.independentIdleSessions)`);
     await ctx.forEachInterface(
       offering.map((o) => o.iface),
       async (iface) => {
@@ -57,6 +59,7 @@ export default scenario({
         const account = ctx.account(iface);
         await ctx.judge((out) => cap.probe(ctx.target, iface, account, wait, ctx, out));
       },
+      { concurrent },
     );
   },
 });

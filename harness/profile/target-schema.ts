@@ -346,6 +346,13 @@ export const Policy = z
       .strict()
       .optional(),
     idleTimeoutMs: envNumber(z.number().int().positive().optional()),
+    /**
+     * The idle-session endpoints (console serial line and TCP port) each hold a session at the same
+     * time, with an idle timer of their own: their idle waits run at once (one idle timeout instead
+     * of one per endpoint). Absent or false: one after another, as a device may allow one console
+     * session at a time or end one session when another begins.
+     */
+    independentIdleSessions: z.boolean().default(false),
     ports: z
       .object({
         // Coerced so a list entry may come from the environment ("${GW_MODBUS_PORT:-502}").

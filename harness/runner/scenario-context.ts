@@ -277,12 +277,14 @@ export class ScenarioContext {
 
   /**
    * Run `fn` once per interface the target has; an exception on one interface becomes that
-   * interface's ERROR (or the VerdictStop's verdict) without stopping the others.
+   * interface's ERROR (or the VerdictStop's verdict) without stopping the others. One after
+   * another, or with `concurrent` all at once (only where the profile declares that the
+   * interfaces do not disturb each other).
    */
-  async forEachInterface<I extends InterfaceName>(ifaces: I[], fn: (iface: I) => Promise<void>): Promise<I[]> {
+  async forEachInterface<I extends InterfaceName>(ifaces: I[], fn: (iface: I) => Promise<void>, opts: { concurrent?: boolean } = {}): Promise<I[]> {
     const present = ifaces.filter((i) => this.has(i));
-    for (const iface of present) {
-      if (this.signal.aborted) break;
+    const one = async (iface: I) => {
+      if (this.signal.aborted) return;
       try {
         this.log(`interface ${iface}: start`);
         await fn(iface);
@@ -290,7 +292,13 @@ export class ScenarioContext {
         if (this.signal.aborted) throw e;
         this.recordException(e, iface);
       }
-    }
+    };
+    if (opts.concurrent) {
+      // Every body runs to its end (its teardown included) before an abort is passed on.
+      const settled = await Promise.allSettled(present.map(one));
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+    } else for (const iface of present) await one(iface);
     return present;
   }
 

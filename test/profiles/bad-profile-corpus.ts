@@ -98,6 +98,7 @@ export const BAD_CASES: BadCase[] = [
   { name: 'lockout-groups-no-logins', edit: (p) => (p.policy.lockout.independentCounters = [['console', 'console-tcp'], ['modbus-tcp']]), field: 'policy.lockout.independentCounters.1.0', says: /"modbus-tcp" is not a login interface/ },
   { name: 'lockout-groups-not-locked', edit: (p) => (p.policy.lockout.independentCounters = [['console', 'console-tcp'], ['opcua']]), field: 'policy.lockout.independentCounters.1.0', says: /not covered by the lock/ },
   { name: 'lockout-groups-twice', edit: (p) => (p.policy.lockout.independentCounters = [['console', 'console-tcp', 'mqtt'], ['mqtt']]), field: 'policy.lockout.independentCounters.1.0', says: /already in group 0/ },
+  { name: 'idle-sessions-not-boolean', edit: (p) => (p.policy.independentIdleSessions = 'yes'), field: 'policy.independentIdleSessions', says: /expected boolean/ },
   { name: 'alert-without-mqtt', edit: (p) => { delete p.interfaces.mqtt; p.accounts = p.accounts.filter((a: { interfaces: string[] }) => a.interfaces.includes('console')); p.policy.lockout.interfaces = ['console']; }, field: 'policy.alerts.mqttTopic', says: /no interfaces\.mqtt/ },
   { name: 'account-role-undefined', edit: (p) => (p.accounts[1].role = 'maintainer'), field: 'accounts.1.role', says: /role "maintainer" is not defined/ },
   { name: 'account-interface-unknown', edit: (p) => (p.accounts[0].interfaces = ['ssh']), field: 'accounts.0.interfaces.0', says: /"ssh" is not an interface/ },
