@@ -24,7 +24,7 @@ export function siblingModuleUrl(url: string, stem: string): string {
 /**
  * Source of a worker thread (`new Worker(source, { eval: true })`) that loads the module at
  * `moduleUrl`. Loader hooks of this thread (tsx, vitest) do not reach a worker: from the sources,
- * the worker registers tsx's loader itself; from the compiled tree it imports the module directly.
+ * the worker imports it through tsx's API itself; from the compiled tree it imports it directly.
  */
 export function workerEntrySource(moduleUrl: string): string {
   if (compiledTree) return `import(${JSON.stringify(moduleUrl)});`;
@@ -32,5 +32,5 @@ export function workerEntrySource(moduleUrl: string): string {
   const pkgFile = createRequire(import.meta.url).resolve('tsx/package.json');
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
   const tsxApi = pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
-  return `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(moduleUrl)}); });`;
+  return `import(${JSON.stringify(tsxApi)}).then((api) => api.tsImport(${JSON.stringify(moduleUrl)}, ${JSON.stringify(import.meta.url)}));`;
 }
