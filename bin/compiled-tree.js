@@ -2,33 +2,52 @@
 // <repo>/.build with the same layout, so `hil` starts without a TypeScript loader (tsx costs
 // about half a second per process: the CLI, each scenario host, each worker thread).
 // It is used only while it is fresh: a source or a source folder changed after the build began
-// (an edit, a new or deleted file, a checkout) makes `hil` run the sources through tsx again.
+// (an edit, a new or deleted file, a checkout, a copy or unpack over the checkout), or a change of
+// the build itself, makes `hil` run the sources through tsx again. Change times (ctime) are
+// compared, not modification times: copying tools and `touch` can set an old mtime, not a ctime.
+// `.build` is a symlink to one complete tree (.build-<id>); a build swaps the link, so a process
+// keeps the tree it started with (modules resolve to their real path).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository this file belongs to. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** Folder of the compiled tree, inside the repository (gitignored). */
+/** The link to the current compiled tree, inside the repository (gitignored). */
 export const BUILD_DIR = '.build';
 /** Source folders compiled into the tree. */
 export const SOURCE_ROOTS = ['harness', 'scenarios', 'reports', 'simulators'];
+/** Files that decide how the tree is built: a change to them outdates it too. */
+export const BUILD_FILES = ['bin/compiled-tree.js', 'scripts/build.mjs'];
 /** Written last by the build: when it began reading the sources. */
 export const BUILD_INFO = 'build-info.json';
+/**
+ * File times lag the clock by up to a few ms (the kernel's coarse clock) and some filesystems keep
+ * seconds: a change less than this before the build began counts as after it. The build waits
+ * until its sources are this old before it reads them.
+ */
+export const CLOCK_MARGIN_MS = 2000;
 
-/** True when anything under `dir` (the folder itself included) changed at or after `sinceMs`. */
-function changedSince(dir, sinceMs) {
-  if (statSync(dir).mtimeMs >= sinceMs) return true;
+/** Latest change time (ms) under `dir`, the folder itself included, of folders and `.ts` files. */
+export function latestChangeMs(dir) {
+  let latest = statSync(dir).ctimeMs;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory() ? changedSince(p, sinceMs) : e.name.endsWith('.ts') && statSync(p).mtimeMs >= sinceMs) return true;
+    if (e.isDirectory()) latest = Math.max(latest, latestChangeMs(p));
+    else if (e.name.endsWith('.ts')) latest = Math.max(latest, statSync(p).ctimeMs);
   }
-  return false;
+  return latest;
+}
+
+/** Latest change time (ms) of everything the compiled tree is made from. */
+export function sourcesChangedMs(root = REPO_ROOT) {
+  return Math.max(...SOURCE_ROOTS.map((r) => latestChangeMs(join(root, r))), ...BUILD_FILES.map((f) => statSync(join(root, f)).ctimeMs));
 }
 
 /**
- * Whether the compiled tree under `root` may be used: it was built completely, and no source
- * changed since the build began. `HIL_FROM_SOURCE=1` always answers no (to run the sources).
+ * Whether the compiled tree under `root` may be used: it was built completely, and nothing it is
+ * made from changed since the build began (less the clock margin). `HIL_FROM_SOURCE=1` always
+ * answers no (to run the sources).
  */
 export function compiledTreeFresh(root = REPO_ROOT, env = process.env) {
   if (env.HIL_FROM_SOURCE === '1') return false;
@@ -40,8 +59,8 @@ export function compiledTreeFresh(root = REPO_ROOT, env = process.env) {
   }
   if (typeof info.sourcesReadFromMs !== 'number') return false;
   try {
-    return !SOURCE_ROOTS.some((r) => changedSince(join(root, r), info.sourcesReadFromMs));
+    return sourcesChangedMs(root) < info.sourcesReadFromMs - CLOCK_MARGIN_MS;
   } catch {
-    return false; // a source root missing: not the tree that was built
+    return false; // a source root or build file missing: not the tree that was built
   }
 }

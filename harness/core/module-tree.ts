@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** True when running from the compiled tree (this module is JavaScript). */
@@ -15,6 +15,8 @@ export const compiledTree = import.meta.url.endsWith('.js');
 export const moduleExt = compiledTree ? '.js' : '.ts';
 /** The repository root: two levels above this module, one more in the compiled tree. */
 export const repoRoot = fileURLToPath(new URL(compiledTree ? '../../../' : '../../', import.meta.url));
+/** The tree that runs, for the run's provenance: the compiled tree's own folder (its build id), or the sources. */
+export const runningTree = compiledTree ? `compiled (${basename(fileURLToPath(new URL('../../', import.meta.url)))})` : 'sources (tsx)';
 
 /** The file URL of module `stem` (no extension) in the folder of the module at `url`, in the tree that runs. */
 export function siblingModuleUrl(url: string, stem: string): string {

@@ -72,6 +72,8 @@ export const ReportSchema = z.object({
     startedAt: z.string(),
     finishedAt: z.string().optional(),
     harnessVersion: z.string(),
+    /** Which tree of the harness ran: `sources (tsx)` or `compiled (.build-<id>)` (bin/compiled-tree.js). */
+    harnessTree: z.string().optional(),
     libraries: z.record(z.string(), z.string()),
     host: z.object({ node: z.string(), platform: z.string(), hostname: z.string() }),
     command: z.array(z.string()).optional(),

@@ -22,6 +22,19 @@ export interface ParsedProfileText {
   document: unknown;
 }
 
+/** Whether `v` survives JSON unchanged (YAML's .inf, .nan and -0 do not). */
+function plainJson(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+  if (Array.isArray(v)) return v.every(plainJson);
+  return typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype && Object.values(v as object).every(plainJson);
+}
+
+/** The parsed text to hand to another process over a JSON channel; none when JSON would change the document. */
+export function parsedTextToShare(t: LoadedTarget): ParsedProfileText | undefined {
+  return plainJson(t.document) ? { digest: t.digest, document: t.document } : undefined;
+}
+
 /** `${VAR}` and `${VAR:-default}` in string values, so a lab can set addresses per bench. Secrets use `password: {env: ...}` instead. */
 export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, file: string, path: string[] = []): unknown {
   if (typeof value === 'string') {

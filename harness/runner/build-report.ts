@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { ReportSchema, type Report, type ScenarioResult } from '../core/result-schema.js';
 import { countVerdicts, worstVerdict } from '../core/verdict.js';
 import { harnessVersion, libraryVersions } from '../core/versions.js';
+import { runningTree } from '../core/module-tree.js';
 import { sha256Hex } from '../evidence/evidence-log.js';
 import type { EvidenceRecord } from '../evidence/evidence-record.js';
 import type { LoadedTarget } from '../profile/load-target.js';
@@ -28,9 +29,10 @@ export function evidencePointerAfter(last: EvidenceRecord): Report['evidence'] {
 }
 
 /** Harness version, libraries and host of this process: recorded at run start, so a rebuilt report keeps them. */
-export function runProvenance(): Pick<Report['run'], 'harnessVersion' | 'libraries' | 'host'> {
+export function runProvenance(): Pick<Report['run'], 'harnessVersion' | 'harnessTree' | 'libraries' | 'host'> {
   return {
     harnessVersion: harnessVersion(),
+    harnessTree: runningTree,
     libraries: libraryVersions(),
     host: { node: process.version, platform: `${process.platform}-${process.arch}`, hostname: hostname() },
   };

@@ -12,7 +12,7 @@ export interface HostJob {
   runId: string;
   /** Scenario module files, in execution order (already sharded by the parent). */
   files: string[];
-  /** The profile text the parent parsed: the host parses the snapshot again only if its digest differs. */
+  /** The profile text the parent parsed (when JSON carries it unchanged): the host parses the snapshot itself only without it or when its digest differs. */
   profile?: ParsedProfileText;
 }
 

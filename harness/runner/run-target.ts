@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { ScenarioResultSchema, type ScenarioResult } from '../core/result-schema.js';
 import { exitCodeFor } from '../core/verdict.js';
 import { EvidenceLog } from '../evidence/evidence-log.js';
-import type { LoadedTarget } from '../profile/load-target.js';
+import { parsedTextToShare, type LoadedTarget } from '../profile/load-target.js';
 import type { ResolvedSecrets } from '../profile/secrets.js';
 import { sealEvidence } from '../evidence/seal-record.js';
 import { buildReport, runProvenance } from './build-report.js';
@@ -70,7 +70,7 @@ export async function runTarget(opts: RunTargetOptions): Promise<RunRecord> {
     runDir,
     runId,
     files: scenarios.map((c) => c.file),
-    profile: { digest: target.digest, document: target.document },
+    profile: parsedTextToShare(target),
     env,
     deadlineMs: budget,
     signal: opts.signal,

@@ -68,8 +68,6 @@ class ScenarioHost {
       cwd: repoRoot,
       env: { ...env, [RUN_ENV.parentPid]: String(process.pid), NODEOPCUA_LOG_LEVEL: env.NODEOPCUA_LOG_LEVEL ?? '3', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      // Structured clone: a parsed profile document keeps what JSON would lose (.inf, .nan, dates).
-      serialization: 'advanced',
     });
     const keep = (s: string) => this.toAll(s);
     this.child.stdout!.setEncoding('utf8').on('data', keep);

@@ -58,7 +58,7 @@ function header(report: Report): string {
     ['Started', report.run.startedAt],
     ...(report.run.finishedAt ? [['Finished', report.run.finishedAt] as [string, string]] : []),
     ...(report.run.shard ? [['Shard', report.run.shard] as [string, string]] : []),
-    ['Harness', `${report.run.harnessVersion} (${Object.entries(report.run.libraries).map(([k, v]) => `${k} ${v}`).join(', ')})`],
+    ['Harness', `${report.run.harnessVersion}${report.run.harnessTree ? `, ${report.run.harnessTree}` : ''} (${Object.entries(report.run.libraries).map(([k, v]) => `${k} ${v}`).join(', ')})`],
     ['Profile digest', report.target.profileDigest],
     ['Evidence', `${report.evidence.records} records, last hash ${report.evidence.lastHash.slice(0, 16)}…`],
   ];

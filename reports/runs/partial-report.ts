@@ -188,6 +188,7 @@ function emptyReport(start: Start, records: EvidenceRecord[], lines: string[], f
       id: start.run?.id ?? records[0]?.runId ?? 'unknown',
       startedAt: start.run?.startedAt ?? firstT,
       harnessVersion: start.run?.harnessVersion ?? 'unknown',
+      ...(start.run?.harnessTree ? { harnessTree: start.run.harnessTree } : {}),
       libraries: start.run?.libraries ?? {},
       host: start.run?.host ?? { node: 'unknown', platform: 'unknown', hostname: 'unknown' },
       ...(start.run?.command ? { command: start.run.command } : {}),

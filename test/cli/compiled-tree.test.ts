@@ -1,48 +1,57 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILD_DIR, BUILD_INFO, compiledTreeFresh, REPO_ROOT, SOURCE_ROOTS } from '../../bin/compiled-tree.js';
+import { BUILD_DIR, BUILD_FILES, BUILD_INFO, CLOCK_MARGIN_MS, compiledTreeFresh, REPO_ROOT, SOURCE_ROOTS } from '../../bin/compiled-tree.js';
 import { hil } from './cli-process.js';
 
 describe('compiled tree freshness', () => {
   let root: string;
-  const builtAt = Date.now() - 60_000;
-  const past = new Date(builtAt - 60_000);
-  const after = new Date(builtAt + 1000);
+  // A build that read everything changed so far (as if it had waited out the clock margin); changes
+  // from 20 ms on come after it.
+  const builtNow = async () => {
+    writeFileSync(join(root, BUILD_DIR, BUILD_INFO), JSON.stringify({ sourcesReadFromMs: Date.now() + CLOCK_MARGIN_MS + 5 }));
+    await new Promise((r) => setTimeout(r, 20));
+  };
 
-  beforeAll(() => {
-    // A repository-like tree whose sources all predate a complete build.
+  beforeAll(async () => {
+    // A repository-like tree: sources in every source root, the build files, a complete build.
     root = mkdtempSync(join(tmpdir(), 'hil-tree-'));
     for (const r of SOURCE_ROOTS) {
       mkdirSync(join(root, r, 'sub'), { recursive: true });
       writeFileSync(join(root, r, 'sub', 'a.ts'), 'export {};\n');
-      utimesSync(join(root, r, 'sub', 'a.ts'), past, past);
-      utimesSync(join(root, r, 'sub'), past, past);
-      utimesSync(join(root, r), past, past);
+    }
+    for (const f of BUILD_FILES) {
+      mkdirSync(dirname(join(root, f)), { recursive: true });
+      writeFileSync(join(root, f), '// build\n');
     }
     mkdirSync(join(root, BUILD_DIR));
-    writeFileSync(join(root, BUILD_DIR, BUILD_INFO), JSON.stringify({ sourcesReadFromMs: builtAt }));
-  });
+    // The build reads sources only once they are older than the clock margin.
+    await new Promise((r) => setTimeout(r, CLOCK_MARGIN_MS + 50));
+    writeFileSync(join(root, BUILD_DIR, BUILD_INFO), JSON.stringify({ sourcesReadFromMs: Date.now() }));
+  }, CLOCK_MARGIN_MS + 10_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  const restore = (p: string) => utimesSync(p, past, past);
-
-  it('a complete build with no source changed since is used; HIL_FROM_SOURCE=1 refuses it', () => {
+  it('a complete build with nothing changed since is used; HIL_FROM_SOURCE=1 refuses it', () => {
     expect(compiledTreeFresh(root, {})).toBe(true);
     expect(compiledTreeFresh(root, { HIL_FROM_SOURCE: '1' })).toBe(false);
   });
 
-  it('an edited source, a file added or deleted (its folder changes), or no finished build: the sources run', () => {
+  it('an edited source (even with its old modification time put back), a file added, a build file changed, or no finished build: the sources run', async () => {
     const file = join(root, 'scenarios', 'sub', 'a.ts');
-    utimesSync(file, after, after);
+    const old = statSync(file).mtime;
+    writeFileSync(file, 'export const changed = 1;\n');
+    utimesSync(file, old, old); // as cp -p, rsync -a or tar would leave it
     expect(compiledTreeFresh(root, {})).toBe(false);
-    restore(file);
-    const dir = join(root, 'harness', 'sub');
-    utimesSync(dir, after, after);
+    await builtNow();
+    expect(compiledTreeFresh(root, {})).toBe(true);
+    writeFileSync(join(root, 'harness', 'sub', 'b.ts'), 'export {};\n');
     expect(compiledTreeFresh(root, {})).toBe(false);
-    restore(dir);
+    await builtNow();
+    writeFileSync(join(root, BUILD_FILES[1]!), '// another build\n');
+    expect(compiledTreeFresh(root, {})).toBe(false);
+    await builtNow();
     expect(compiledTreeFresh(root, {})).toBe(true);
     rmSync(join(root, BUILD_DIR, BUILD_INFO));
     expect(compiledTreeFresh(root, {})).toBe(false);

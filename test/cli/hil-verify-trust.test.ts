@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { compiledTreeFresh } from '../../bin/compiled-tree.js';
 import { ReportSchema } from '../../harness/core/result-schema.js';
 import { startSimInBlock, type SimInBlock } from '../../harness/demo/sim-in-block.js';
 import { sha256Hex } from '../../harness/evidence/evidence-log.js';
@@ -71,6 +72,8 @@ describe.skipIf(parts.skip)('hil verify: trusted signers, verdicts bound to the 
     const report = readReport(runA);
     expect(report.run.partial).toBeUndefined();
     expect(report.run.harnessVersion).not.toBe('unknown');
+    // Which tree of the harness ran is part of the provenance (the compiled one whenever it is fresh, as in CI).
+    expect(report.run.harnessTree).toMatch(compiledTreeFresh() ? /^compiled \(\.build-\d+-\d+\)$/ : /^(compiled \(\.build-\d+-\d+\)|sources \(tsx\))$/);
     const v = await hil(['verify', runA], env);
     expect(v.code, v.stdout + v.stderr).toBe(VERIFY.ok);
     expect(v.stdout).toMatch(/^OK .*trusted: lab key.*chained and sealed, verdicts match the evidence/m);

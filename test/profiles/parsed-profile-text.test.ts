@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { loadTargetFile } from '../../harness/profile/load-target.js';
+import { loadTargetFile, parsedTextToShare } from '../../harness/profile/load-target.js';
 
 const SIM = join(import.meta.dirname, '../../targets/sim-hardened.yaml');
 const env = { ...process.env, HIL_SIM_ADMIN_PASSWORD: 'x-Admin-Pass#1', HIL_SIM_OPERATOR_PASSWORD: 'x-Oper-Pass#1' };
@@ -25,5 +25,16 @@ describe('a profile text parsed by another process (the CLI, for its scenario ho
     // The file changed after the parent parsed it: its own text wins.
     writeFileSync(file, readFileSync(SIM, 'utf8').replace(/^name:.*$/m, 'name: edited-after'));
     expect(loadTargetFile(file, env, { digest: first.digest, document: renamed }).profile.name).toBe('edited-after');
+  });
+
+  it('is handed over the JSON channel only when JSON keeps it unchanged (not with .inf, .nan or -0 in it)', () => {
+    const file = join(dir, 'share.yaml');
+    copyFileSync(SIM, file);
+    const t = loadTargetFile(file, env);
+    expect(parsedTextToShare(t)).toEqual({ digest: t.digest, document: t.document });
+    for (const odd of [Number.POSITIVE_INFINITY, Number.NaN, -0]) {
+      const doc = { ...(t.document as Record<string, unknown>), extra: { nested: [1, odd] } };
+      expect(parsedTextToShare({ ...t, document: doc })).toBeUndefined();
+    }
   });
 });
