@@ -6,5 +6,6 @@ export declare const BUILD_FILES: readonly string[];
 export declare const BUILD_INFO: string;
 export declare const CLOCK_MARGIN_MS: number;
 export declare function latestChangeMs(dir: string): number;
+export declare function sourceFiles(dir: string): string[];
 export declare function sourcesChangedMs(root?: string): number;
 export declare function compiledTreeFresh(root?: string, env?: NodeJS.ProcessEnv): boolean;

@@ -39,6 +39,14 @@ export function latestChangeMs(dir) {
   return latest;
 }
 
+/** The TypeScript modules under `dir` (declaration files excluded): what the build compiles. */
+export function sourceFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    return e.isDirectory() ? sourceFiles(p) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
 /** Latest change time (ms) of everything the compiled tree is made from. */
 export function sourcesChangedMs(root = REPO_ROOT) {
   return Math.max(...SOURCE_ROOTS.map((r) => latestChangeMs(join(root, r))), ...BUILD_FILES.map((f) => statSync(join(root, f)).ctimeMs));

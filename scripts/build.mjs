@@ -11,7 +11,7 @@ import { transform } from 'esbuild';
 import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BUILD_DIR, BUILD_INFO, CLOCK_MARGIN_MS, REPO_ROOT, SOURCE_ROOTS, sourcesChangedMs } from '../bin/compiled-tree.js';
+import { BUILD_DIR, BUILD_INFO, CLOCK_MARGIN_MS, REPO_ROOT, SOURCE_ROOTS, sourceFiles, sourcesChangedMs } from '../bin/compiled-tree.js';
 
 // Relative specifiers ending in .ts: static imports/exports, side-effect imports, dynamic import().
 const TS_SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]+)\.ts\2/g;
@@ -19,13 +19,6 @@ const TS_SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^
 const TS_PATH_LEFT = /['"`]\.{1,2}\/[^'"`\s]+\.ts['"`]/;
 
 const OLD_TREE_MS = 3_600_000;
-
-function sources(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    return e.isDirectory() ? sources(p) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
-  });
-}
 
 // A source changed within the clock margin would count as changed after the build: wait it out.
 for (let age = Date.now() - sourcesChangedMs(); age <= CLOCK_MARGIN_MS; age = Date.now() - sourcesChangedMs()) {
@@ -37,7 +30,7 @@ const tree = join(REPO_ROOT, treeName);
 const link = join(REPO_ROOT, BUILD_DIR);
 let count = 0;
 try {
-  const files = SOURCE_ROOTS.flatMap((r) => sources(join(REPO_ROOT, r)));
+  const files = SOURCE_ROOTS.flatMap((r) => sourceFiles(join(REPO_ROOT, r)));
   await Promise.all(
     files.map(async (file) => {
       const rel = relative(REPO_ROOT, file);
